@@ -1,0 +1,24 @@
+#pragma once
+
+#include <ATen/core/Generator.h>
+#include <torch/types.h>
+
+#include <cstdint>
+
+namespace diffctl {
+
+// A CPU generator of its own per random stream, so that a run's samples depend only on
+// its seed (not on what else drew from the global generator) and its state can be
+// checkpointed. Samples are drawn on the CPU and moved to the run's device, which keeps
+// CPU and CUDA runs on the same random sequence.
+at::Generator make_generator(uint64_t seed);
+
+// Takes the generator by value: a handle sharing the same state.
+torch::Tensor generator_state(at::Generator generator);
+void restore_generator_state(at::Generator& generator, const torch::Tensor& state);
+
+// Seeds LibTorch's global generators (module initialisation, anything not given a
+// generator explicitly).
+void seed_globally(uint64_t seed);
+
+}  // namespace diffctl

@@ -1,0 +1,87 @@
+#include "src/autograd/gradient_check.h"
+#include "src/linalg/eigen_conversion.h"
+#include "src/lqr/discrete_lyapunov.h"
+#include "src/lqr/lqr_cost.h"
+#include "src/lqr/reference_lqr.h"
+#include "src/seeding.h"
+#include "support/tensor_matchers.h"
+
+#include <gtest/gtest.h>
+
+namespace diffctl {
+namespace {
+
+using testing::TensorsNear;
+
+// Random stable matrices: a Gaussian matrix scaled to spectral radius `radius`.
+torch::Tensor random_stable(int64_t batch, int64_t n, double radius, at::Generator& generator) {
+  const auto A = torch::randn({batch, n, n}, generator, torch::kFloat64);
+  return A * (radius / spectral_radius(A)).view({batch, 1, 1});
+}
+
+torch::Tensor random_spd(int64_t batch, int64_t n, at::Generator& generator) {
+  const auto M = torch::randn({batch, n, n}, generator, torch::kFloat64);
+  return M.matmul(M.transpose(-1, -2)) + torch::eye(n, torch::kFloat64);
+}
+
+TEST(DiscreteLyapunov, MatchesSmithDoublingOracleOverRandomSizes) {
+  auto generator = make_generator(1);
+  for (int64_t n : {1, 2, 3, 5, 8}) {
+    const int64_t batch = 4;
+    const auto A = random_stable(batch, n, 0.95, generator);
+    const auto Q = random_spd(batch, n, generator);
+    const auto solution = solve_discrete_lyapunov(A, Q);
+    ASSERT_TRUE(solution.stable.all().item<bool>());
+    for (int64_t i = 0; i < batch; ++i) {
+      const auto expected = to_tensor(reference::solve_discrete_lyapunov(to_eigen(A[i]), to_eigen(Q[i])));
+      EXPECT_TRUE(TensorsNear(solution.P[i], expected, 1e-9, 1e-9)) << "n = " << n << ", system " << i;
+      EXPECT_LT(solution.residual[i].item<double>(), 1e-12);
+    }
+  }
+}
+
+TEST(DiscreteLyapunov, UnstableSystemsAreFlaggedNotNaN) {
+  auto generator = make_generator(2);
+  auto A = random_stable(3, 3, 0.5, generator);
+  A[1] = A[1] * 2.5;  // spectral radius 1.25
+  A[2] = torch::eye(3, torch::kFloat64);  // marginal: radius exactly 1
+  const auto Q = random_spd(3, 3, generator);
+  const auto solution = solve_discrete_lyapunov(A, Q);
+  EXPECT_TRUE(solution.stable[0].item<bool>());
+  EXPECT_FALSE(solution.stable[1].item<bool>());
+  EXPECT_FALSE(solution.stable[2].item<bool>());
+  EXPECT_TRUE(torch::isfinite(solution.P).all().item<bool>());
+}
+
+TEST(DiscreteLyapunov, GradientsMatchFiniteDifferencesForBothInputs) {
+  auto generator = make_generator(3);
+  const auto A = random_stable(3, 3, 0.8, generator).requires_grad_(true);
+  const auto Q = random_spd(3, 3, generator).requires_grad_(true);
+  const auto check = check_gradients(
+      [](const std::vector<torch::Tensor>& x) { return solve_discrete_lyapunov(x[0], x[1]).P; }, {A, Q});
+  EXPECT_TRUE(check.passed) << check.report;
+}
+
+TEST(DiscreteLyapunov, KeepsDtypeAndWorksInFloat32) {
+  auto generator = make_generator(4);
+  const auto A = random_stable(2, 3, 0.7, generator);
+  const auto Q = random_spd(2, 3, generator);
+  const auto single = solve_discrete_lyapunov(A.to(torch::kFloat32), Q.to(torch::kFloat32));
+  EXPECT_EQ(single.P.scalar_type(), torch::kFloat32);
+  EXPECT_TRUE(TensorsNear(single.P, solve_discrete_lyapunov(A, Q).P, 1e-3, 1e-4));
+}
+
+TEST(DiscreteLyapunov, UnstableSystemsGetZeroGradient) {
+  auto generator = make_generator(5);
+  auto A = random_stable(2, 3, 0.5, generator);
+  A[1] = A[1] * 3.0;
+  A.requires_grad_(true);
+  const auto Q = random_spd(2, 3, generator).requires_grad_(true);
+  solve_discrete_lyapunov(A, Q).P.sum().backward();
+  EXPECT_TRUE(torch::isfinite(A.grad()).all().item<bool>());
+  EXPECT_EQ(A.grad()[1].abs().max().item<double>(), 0.0);
+  EXPECT_GT(A.grad()[0].abs().max().item<double>(), 0.0);
+}
+
+}  // namespace
+}  // namespace diffctl

@@ -1,0 +1,273 @@
+#include "trainers/lqr_pg_trainer.h"
+
+#include "modules/linear_policy.h"
+#include "src/config/config_reader.h"
+#include "src/error.h"
+#include "src/linalg/eigen_conversion.h"
+#include "src/lqr/discrete_lyapunov.h"
+#include "src/lqr/lqr_cost.h"
+#include "src/lqr/reference_lqr.h"
+#include "src/stats/percentile.h"
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+
+namespace diffctl {
+
+namespace {
+
+nlohmann::json number_or_null(double value) {
+  return std::isfinite(value) ? nlohmann::json(value) : nlohmann::json(nullptr);
+}
+
+// Adds key (the median) and, for several trials, key_p10 / key_p50 / key_p90.
+void add_percentiles(nlohmann::json& out, const std::string& key, const std::vector<double>& values) {
+  out[key] = number_or_null(percentile(values, 50));
+  if (values.size() > 1) {
+    for (int q : {10, 50, 90}) out[key + "_p" + std::to_string(q)] = number_or_null(percentile(values, q));
+  }
+}
+
+double riccati_optimal_cost(const LqrSystems& systems, int64_t index) {
+  const auto P = reference::solve_dare(to_eigen(systems.A[index]), to_eigen(systems.B[index]),
+                                       to_eigen(systems.Q[index]), to_eigen(systems.R[index]));
+  return (P * to_eigen(systems.Sigma[index])).trace();
+}
+
+}  // namespace
+
+LqrPgTrainer::LqrPgTrainer(ConfigReader& config, torch::Device device)
+    : Trainer(config, device, /*default_steps=*/1000) {
+  instance_ = config.string("instance", "cartpole");
+  if (instance_ == "cartpole") {
+    CartPoleDomainOptions cartpole;
+    config.section("cartpole", [&](ConfigReader& section) {
+      cartpole = CartPoleDomainOptions::from_config(section);
+    });
+    domain_ = std::make_unique<CartPoleDomain>(cartpole);
+  } else {
+    domain_ = std::make_unique<SingleSystemDomain>(load_lqr_instance(instance_));
+  }
+  mode_ = config.choice("mode", domain_->randomized() ? "dr" : "single", {"single", "dr", "sa"});
+  if (mode_ != "single" && !domain_->randomized()) {
+    throw InputError("mode: \"" + mode_ + "\" samples systems from a domain (instance \"cartpole\"); "
+                     "instance \"" + instance_ + "\" is one system, use \"single\"");
+  }
+  batch_systems_ = config.integer("batch_systems", 8, 1);
+  trials_ = config.integer("trials", 1, 1);
+  step_size_ = config.number("step_size", 1e-3, 0, /*min_exclusive=*/true);
+  optimizer_name_ = config.choice("optimizer", "sgd", {"sgd", "adam"});
+  eval_systems_ = config.integer("eval_systems", 10000, 1);
+  anneal_ = config.boolean("anneal", false);
+  config.section("annealing", [&](ConfigReader& section) {
+    annealing_.cost_factor = section.number("cost_factor", annealing_.cost_factor, 1, true);
+    annealing_.policy_steps = section.integer("policy_steps", annealing_.policy_steps, 1);
+    annealing_.max_rounds = section.integer("max_rounds", annealing_.max_rounds, 1);
+    annealing_.bisection_steps = section.integer("bisection_steps", annealing_.bisection_steps, 1);
+    annealing_.initial_radius = section.number("initial_radius", annealing_.initial_radius, 0, true, 0.999);
+  });
+  init_gain_ = config.value("init_gain", "zero");
+  init_perturbation_ = config.number("init_perturbation", 0.1, 0);
+  const auto dtype = config.choice("dtype", "float64", {"float64", "float32"});
+  options_ = torch::TensorOptions()
+                 .dtype(dtype == "float64" ? torch::kFloat64 : torch::kFloat32)
+                 .device(device);
+}
+
+int64_t LqrPgTrainer::systems_per_trial() const { return mode_ == "single" ? 1 : batch_systems_; }
+
+torch::Tensor LqrPgTrainer::initial_gains() {
+  const LqrSystems nominal = domain_->nominal(torch::TensorOptions().dtype(torch::kFloat64));
+  const int64_t m = nominal.input_dim(), n = nominal.state_dim();
+  if (init_gain_ == "zero") return torch::zeros({trials_, m, n}, options_);
+  if (init_gain_ == "riccati_perturbed") {
+    // K* of the nominal system plus N(0, init_perturbation²) entries, redrawn until stable.
+    const auto P = reference::solve_dare(to_eigen(nominal.A[0]), to_eigen(nominal.B[0]),
+                                         to_eigen(nominal.Q[0]), to_eigen(nominal.R[0]));
+    const auto optimal = to_tensor(reference::riccati_gain(to_eigen(nominal.A[0]),
+                                                           to_eigen(nominal.B[0]),
+                                                           to_eigen(nominal.R[0]), P));
+    auto gains = optimal.expand({trials_, m, n}).clone();
+    auto pending = torch::ones({trials_}, torch::kBool);
+    constexpr int kMaxDraws = 100;
+    for (int draw = 0; draw < kMaxDraws && pending.any().item<bool>(); ++draw) {
+      const auto candidate =
+          optimal + init_perturbation_ * torch::randn({trials_, m, n}, generator(), torch::kFloat64);
+      gains = torch::where(pending.view({-1, 1, 1}), candidate, gains);
+      const auto radius = spectral_radius(nominal.A - nominal.B.matmul(gains));
+      pending = pending.logical_and(radius >= 1.0);
+    }
+    if (pending.any().item<bool>()) {
+      throw InputError("init_perturbation: " + std::to_string(init_perturbation_) +
+                       " is too large, no stabilising perturbation of the Riccati gain in 100 draws");
+    }
+    return gains.to(options_);
+  }
+  if (init_gain_.is_array()) {
+    const auto gain = json_to_matrix(init_gain_, "init_gain");
+    if (gain.size(0) != m || gain.size(1) != n) {
+      throw InputError("init_gain: expected a " + std::to_string(m) + "x" + std::to_string(n) +
+                       " matrix (inputs x states), got " + std::to_string(gain.size(0)) + "x" +
+                       std::to_string(gain.size(1)));
+    }
+    return gain.to(options_).expand({trials_, m, n}).clone();
+  }
+  throw InputError("init_gain: expected \"zero\", \"riccati_perturbed\" or a matrix, got " +
+                   describe_json(init_gain_));
+}
+
+void LqrPgTrainer::prepare() {
+  const int64_t per_trial = systems_per_trial();
+  const bool sample_domain = mode_ != "single";
+  eval_systems_set_ = sample_domain ? domain_->sample(eval_systems_, generator(), options_)
+                                    : domain_->nominal(options_);
+  LqrSystems start_systems;
+  if (mode_ == "dr") {
+    start_systems = domain_->sample(trials_ * per_trial, generator(), options_);
+  } else {
+    train_systems_ = sample_domain ? domain_->sample(trials_ * per_trial, generator(), options_)
+                                   : domain_->nominal(options_).repeat_each(trials_);
+    start_systems = train_systems_;
+  }
+
+  torch::Tensor gains = initial_gains();
+  if (anneal_) {
+    DiscountAnnealingSummary annealing_summary;
+    gains = anneal_discount(start_systems, gains, annealing_, &annealing_summary);
+    annealing_rounds_ = annealing_summary.rounds;
+  } else {
+    torch::NoGradGuard no_grad;
+    const auto closed_loop = start_systems.A - start_systems.B.matmul(gains.repeat_interleave(per_trial, 0));
+    const auto radius = spectral_radius(closed_loop);
+    const int64_t unstable = (radius >= 1.0).sum().item<int64_t>();
+    if (unstable > 0) {
+      throw InputError("init_gain: the initial gain does not stabilise " + std::to_string(unstable) +
+                       " of " + std::to_string(radius.size(0)) +
+                       " training systems (closed-loop spectral radius up to " +
+                       std::to_string(radius.max().item<double>()) +
+                       "); set \"anneal\": true or give a stabilising init_gain");
+    }
+  }
+  gains_ = gains.detach().clone().requires_grad_(true);
+  if (optimizer_name_ == "adam") {
+    optimizer_ = std::make_unique<torch::optim::Adam>(std::vector<torch::Tensor>{gains_},
+                                                      torch::optim::AdamOptions(step_size_));
+  } else {
+    optimizer_ = std::make_unique<torch::optim::SGD>(std::vector<torch::Tensor>{gains_},
+                                                     torch::optim::SGDOptions(step_size_));
+  }
+}
+
+nlohmann::json LqrPgTrainer::step(int64_t step) {
+  const int64_t per_trial = systems_per_trial();
+  const LqrSystems systems =
+      mode_ == "dr" ? domain_->sample(trials_ * per_trial, generator(), options_) : train_systems_;
+  const auto result = lqr_cost(systems, gains_.repeat_interleave(per_trial, 0));
+  const auto stable = result.stable.view({trials_, per_trial});
+  const auto stable_count = stable.sum(1);
+  if ((stable_count == 0).any().item<bool>()) {
+    throw Error("step " + std::to_string(step) +
+                ": a trial's gain destabilises all of its systems; lower step_size");
+  }
+  // The gradient of each trial's mean cost over the systems its gain stabilises.
+  const auto trial_cost =
+      torch::where(result.stable, result.cost, torch::zeros_like(result.cost)).view({trials_, per_trial}).sum(1) /
+      stable_count;
+  optimizer_->zero_grad();
+  trial_cost.sum().backward();
+  optimizer_->step();
+
+  const auto costs = trial_cost.detach().to(torch::kCPU, torch::kFloat64);
+  const std::vector<double> cost_values(costs.data_ptr<double>(), costs.data_ptr<double>() + trials_);
+  return {{"train_cost", percentile(cost_values, 50)},
+          {"train_unstable_fraction", 1.0 - stable.to(torch::kFloat64).mean().item<double>()}};
+}
+
+LqrPgTrainer::Evaluation LqrPgTrainer::evaluate_gains() const {
+  torch::NoGradGuard no_grad;
+  Evaluation evaluation;
+  int64_t unstable = 0;
+  for (int64_t trial = 0; trial < trials_; ++trial) {
+    const auto result = lqr_cost(eval_systems_set_, gains_[trial]);
+    evaluation.cost.push_back(result.cost.mean().item<double>());
+    evaluation.k_norm.push_back(gains_[trial].norm().item<double>());
+    unstable += result.stable.logical_not().sum().item<int64_t>();
+  }
+  evaluation.unstable_fraction =
+      static_cast<double>(unstable) / static_cast<double>(trials_ * eval_systems_set_.size());
+  return evaluation;
+}
+
+nlohmann::json LqrPgTrainer::evaluate() {
+  last_evaluation_ = evaluate_gains();
+  nlohmann::json metrics;
+  add_percentiles(metrics, "eval_cost", last_evaluation_->cost);
+  add_percentiles(metrics, "k_norm", last_evaluation_->k_norm);
+  metrics["unstable_fraction"] = last_evaluation_->unstable_fraction;
+  return metrics;
+}
+
+nlohmann::json LqrPgTrainer::summary() {
+  if (!last_evaluation_) last_evaluation_ = evaluate_gains();
+  nlohmann::json out;
+  out["instance"] = instance_;
+  out["mode"] = mode_;
+  out["trials"] = trials_;
+  add_percentiles(out, "final_cost", last_evaluation_->cost);
+  add_percentiles(out, "k_norm", last_evaluation_->k_norm);
+  out["unstable_fraction"] = last_evaluation_->unstable_fraction;
+  out["annealing_rounds"] = annealing_rounds_;
+  if (mode_ == "single") {
+    const double optimal = riccati_optimal_cost(eval_systems_set_, 0);
+    out["optimal_cost"] = optimal;
+    out["relative_gap"] = number_or_null((percentile(last_evaluation_->cost, 50) - optimal) / optimal);
+  } else {
+    // E_θ min_K C(K; θ) ≤ min_K J_DR(K): how far any single gain could get.
+    double total = 0.0;
+    for (int64_t i = 0; i < eval_systems_set_.size(); ++i) total += riccati_optimal_cost(eval_systems_set_, i);
+    out["optimal_cost_lower_bound"] = total / static_cast<double>(eval_systems_set_.size());
+  }
+  return out;
+}
+
+void LqrPgTrainer::save_state(torch::serialize::OutputArchive& archive) const {
+  archive.write("gains", gains_.detach());
+  torch::serialize::OutputArchive optimizer_state;
+  optimizer_->save(optimizer_state);
+  archive.write("optimizer", optimizer_state);
+}
+
+void LqrPgTrainer::load_state(torch::serialize::InputArchive& archive) {
+  torch::Tensor gains;
+  archive.read("gains", gains);
+  if (gains.sizes() != gains_.sizes()) {
+    throw InputError("checkpoint: gains of shape " + c10::str(gains.sizes()) + ", expected " +
+                     c10::str(gains_.sizes()));
+  }
+  {
+    torch::NoGradGuard no_grad;
+    gains_.copy_(gains);
+  }
+  torch::serialize::InputArchive optimizer_state;
+  archive.read("optimizer", optimizer_state);
+  optimizer_->load(optimizer_state);
+  last_evaluation_.reset();
+}
+
+std::optional<torch::jit::Module> LqrPgTrainer::policy() const {
+  // The trial with the median final cost stands for the run.
+  const auto& costs = last_evaluation_->cost;
+  std::vector<int64_t> order(costs.size());
+  std::iota(order.begin(), order.end(), 0);
+  std::sort(order.begin(), order.end(), [&](int64_t a, int64_t b) { return costs[a] < costs[b]; });
+  const int64_t representative = order[(order.size() - 1) / 2];
+  LinearPolicy exported(LinearPolicyOptions(gains_.size(2), gains_.size(1)));
+  {
+    torch::NoGradGuard no_grad;
+    exported->gain.copy_(gains_[representative].to(torch::kCPU, torch::kFloat64));
+  }
+  return exported->to_torchscript();
+}
+
+}  // namespace diffctl
