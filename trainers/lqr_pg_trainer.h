@@ -28,6 +28,7 @@ class LqrPgTrainer : public Trainer {
 
   void prepare() override;
 
+  int64_t trials() const { return trials_; }
   // Gains being trained, (trials, m, n).
   const torch::Tensor& gains() const { return gains_; }
 
