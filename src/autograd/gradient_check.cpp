@@ -37,7 +37,7 @@ GradientCheckResult check_gradients(
   for (size_t k = 0; k < differentiable.size(); ++k) {
     const size_t input = differentiable_index[k];
     std::vector<torch::Tensor> point;
-    for (const auto& leaf : leaves) point.push_back(leaf.detach().clone());
+    for (const auto& leaf : leaves) point.push_back(leaf.detach().clone(at::MemoryFormat::Contiguous));
     auto flat = point[input].view(-1);
     auto numeric = torch::zeros_like(flat);
     for (int64_t j = 0; j < flat.numel(); ++j) {

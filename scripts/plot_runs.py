@@ -1,0 +1,102 @@
+#!/usr/bin/python3
+"""Plots diffctl run directories (needs Debian's python3-matplotlib; trainers never do).
+
+  scripts/plot_runs.py RUN_DIR [RUN_DIR ...]
+
+- A DR-vs-SA experiment (comparison.csv): cost_vs_step.png beside it, J_DR and ||K||_F
+  against the step with 10-90 percentile bands per mode (domain-randomized-lqr-sgd.md, Fig. 1).
+- A trainer run (metrics.jsonl): learning_curve.csv and learning_curve.png, the evaluation
+  metrics against the step.
+"""
+import csv
+import json
+import math
+import sys
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+
+
+def number(text):
+    return math.inf if text in ("inf", "", None) else float(text)
+
+
+def plot_comparison(run_dir: Path) -> Path:
+    rows = list(csv.DictReader(open(run_dir / "comparison.csv")))
+    modes = list(dict.fromkeys(row["mode"] for row in rows))
+    figure, (cost_axis, norm_axis) = plt.subplots(1, 2, figsize=(11, 4))
+    for mode in modes:
+        mode_rows = [row for row in rows if row["mode"] == mode]
+        steps = [int(row["step"]) for row in mode_rows]
+        for axis, key in ((cost_axis, "cost"), (norm_axis, "k_norm")):
+            p10, p50, p90 = ([number(row[f"{key}_p{q}"]) for row in mode_rows] for q in (10, 50, 90))
+            line, = axis.plot(steps, p50, label=f"{mode.upper()} median")
+            axis.fill_between(steps, p10, p90, alpha=0.25, color=line.get_color(),
+                              label=f"{mode.upper()} 10-90%")
+    cost_axis.set(xlabel="SGD step", ylabel="J_DR(K) (evaluation sample)", yscale="log",
+                  title="Domain-randomized cost")
+    norm_axis.set(xlabel="SGD step", ylabel="||K||_F", title="Controller norm")
+    for axis in (cost_axis, norm_axis):
+        axis.grid(alpha=0.3)
+        axis.legend()
+    figure.tight_layout()
+    output = run_dir / "cost_vs_step.png"
+    figure.savefig(output, dpi=120)
+    plt.close(figure)
+    return output
+
+
+def plot_learning_curve(run_dir: Path) -> Path:
+    entries = [json.loads(line) for line in open(run_dir / "metrics.jsonl") if line.strip()]
+    evaluations = [entry for entry in entries if "eval_cost" in entry]
+    if not evaluations:
+        raise SystemExit(f"plot_runs.py: {run_dir}: metrics.jsonl has no evaluation yet")
+    keys = [key for key in ("eval_cost", "eval_cost_p10", "eval_cost_p90", "k_norm") if key in evaluations[0]]
+    with open(run_dir / "learning_curve.csv", "w", newline="") as file:
+        writer = csv.writer(file)
+        writer.writerow(["step", *keys])
+        for entry in evaluations:
+            writer.writerow([entry["step"], *(entry[key] if entry[key] is not None else "inf" for key in keys)])
+    figure, axis = plt.subplots(figsize=(6, 4))
+    steps = [entry["step"] for entry in evaluations]
+    costs = [number(entry["eval_cost"]) for entry in evaluations]
+    axis.plot(steps, costs, label="evaluation cost (median over trials)")
+    if "eval_cost_p10" in keys:
+        axis.fill_between(steps, [number(e["eval_cost_p10"]) for e in evaluations],
+                          [number(e["eval_cost_p90"]) for e in evaluations], alpha=0.25, label="10-90%")
+    summary_path = run_dir / "summary.json"
+    if summary_path.exists():
+        summary = json.load(open(summary_path))
+        if summary.get("optimal_cost") is not None:
+            axis.axhline(summary["optimal_cost"], color="k", linestyle="--", label="Riccati optimum")
+    axis.set(xlabel="step", ylabel="cost", yscale="log", title=run_dir.name)
+    axis.grid(alpha=0.3)
+    axis.legend()
+    figure.tight_layout()
+    output = run_dir / "learning_curve.png"
+    figure.savefig(output, dpi=120)
+    plt.close(figure)
+    return output
+
+
+def main(arguments):
+    if not arguments:
+        print(__doc__, file=sys.stderr)
+        return 2
+    for argument in arguments:
+        run_dir = Path(argument)
+        if (run_dir / "comparison.csv").exists():
+            print(plot_comparison(run_dir))
+        elif (run_dir / "metrics.jsonl").exists():
+            print(plot_learning_curve(run_dir))
+        else:
+            print(f"plot_runs.py: {run_dir}: no comparison.csv or metrics.jsonl", file=sys.stderr)
+            return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
