@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# A short lqr_pg run, plotted: learning_curve.csv and a non-empty PNG must appear.
+#   plot_runs_test.sh BIN_DIR SCRATCH_DIR
+set -euo pipefail
+bin=$1
+scratch=$2
+rm -rf "$scratch"
+"$bin/lqr_pg" --config data/configs/lqr_dean.json --set steps=200 --out "$scratch/run" --quiet >/dev/null
+/usr/bin/python3 scripts/plot_runs.py "$scratch/run"
+test -s "$scratch/run/learning_curve.png"
+test "$(wc -l < "$scratch/run/learning_curve.csv")" -eq 3   # header + evaluations at 100, 200
+echo "plot ok"
