@@ -13,6 +13,7 @@ torch::Tensor per_system_gain(const LqrSystems& systems, const torch::Tensor& K)
 }  // namespace
 
 LqrCost lqr_cost(const LqrSystems& systems, const torch::Tensor& K) {
+  systems.check("lqr_cost");
   const torch::Tensor gains = per_system_gain(systems, K);
   const torch::Tensor closed_loop = systems.A - systems.B.matmul(gains);
   const torch::Tensor stage_cost = systems.Q + gains.transpose(-1, -2).matmul(systems.R).matmul(gains);

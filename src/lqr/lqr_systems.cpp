@@ -8,12 +8,6 @@ LqrSystems LqrSystems::to(const torch::TensorOptions& options) const {
   return {A.to(options), B.to(options), Q.to(options), R.to(options), Sigma.to(options)};
 }
 
-LqrSystems LqrSystems::select(const torch::Tensor& index) const {
-  const auto idx = index.to(A.device());
-  return {A.index_select(0, idx), B.index_select(0, idx), Q.index_select(0, idx),
-          R.index_select(0, idx), Sigma.index_select(0, idx)};
-}
-
 LqrSystems LqrSystems::repeat_each(int64_t times) const {
   return {A.repeat_interleave(times, 0), B.repeat_interleave(times, 0),
           Q.repeat_interleave(times, 0), R.repeat_interleave(times, 0),

@@ -15,8 +15,7 @@ struct LqrSystems {
   int64_t input_dim() const { return B.size(-1); }
 
   LqrSystems to(const torch::TensorOptions& options) const;
-  // Systems i for i in `index` (a 1-D index tensor), or each one `times` times in a row.
-  LqrSystems select(const torch::Tensor& index) const;
+  // Each system `times` times in a row.
   LqrSystems repeat_each(int64_t times) const;
   // (√γ A, √γ B) with one discount γ per system: the discounted problem as an undiscounted one.
   LqrSystems damped(const torch::Tensor& gamma) const;

@@ -122,6 +122,7 @@ TEST(LqrPg, KilledRunResumesToTheSameResult) {
 }
 
 struct BadInput {
+  std::string name;
   std::string arguments;
   std::string message;  // a fragment of the one-line error
 };
@@ -140,21 +141,22 @@ TEST_P(RejectsBadInput, WithOneLineExitCodeTwoAndNoRunDirectory) {
 INSTANTIATE_TEST_SUITE_P(
     LqrPg, RejectsBadInput,
     ::testing::Values(
-        BadInput{"--config data/configs/lqr_dean.json --set stpe_size=0.1", "stpe_size: unknown key"},
-        BadInput{"--config data/configs/lqr_dean.json --set step_size=abc",
+        BadInput{"UnknownKey", "--config data/configs/lqr_dean.json --set stpe_size=0.1", "stpe_size: unknown key"},
+        BadInput{"WrongType", "--config data/configs/lqr_dean.json --set step_size=abc",
                  "step_size: expected a number > 0, got \"abc\""},
-        BadInput{"--config data/configs/lqr_dean.json --set cartpole.dt=0.1", "cartpole: unknown key"},
-        BadInput{"--config data/configs/cartpole_dr.json --set cartpole.dt=-1", "cartpole.dt: expected a number > 0"},
-        BadInput{"--config data/configs/lqr_dean.json --set mode=dr", "mode: \"dr\" samples systems from a domain"},
-        BadInput{"--config data/configs/lqr_dean.json --set instance=nowhere", "instance: \"nowhere\""},
-        BadInput{"--config data/configs/no_such_config.json", "cannot open the file"},
-        BadInput{"--config tests/e2e/data/malformed_config.json", "not valid JSON"},
-        BadInput{"--config data/configs/lqr_dean.json --device cuda", "--device cuda: CUDA is not available"},
-        BadInput{"--config data/configs/lqr_malik3.json --set init_gain=zero",
+        BadInput{"SectionOfAnotherInstance", "--config data/configs/lqr_dean.json --set cartpole.dt=0.1", "cartpole: unknown key"},
+        BadInput{"NegativeTimeStep", "--config data/configs/cartpole_dr.json --set cartpole.dt=-1", "cartpole.dt: expected a number > 0"},
+        BadInput{"DomainModeOnOneSystem", "--config data/configs/lqr_dean.json --set mode=dr", "mode: \"dr\" samples systems from a domain"},
+        BadInput{"UnknownInstance", "--config data/configs/lqr_dean.json --set instance=nowhere", "instance: \"nowhere\""},
+        BadInput{"MissingConfig", "--config data/configs/no_such_config.json", "cannot open the file"},
+        BadInput{"MalformedConfig", "--config tests/e2e/data/malformed_config.json", "not valid JSON"},
+        BadInput{"CudaWithoutCuda", "--config data/configs/lqr_dean.json --device cuda", "--device cuda: CUDA is not available"},
+        BadInput{"UnstableInitialGain", "--config data/configs/lqr_malik3.json --set init_gain=zero",
                  "init_gain: the initial gain does not stabilise 1 of 1 training systems"},
-        BadInput{"--config data/configs/lqr_dean.json --set init_gain=[[1,2]]", "init_gain: expected a 3x3 matrix"},
-        BadInput{"--config data/configs/lqr_dean.json --bogus", "command line:"},
-        BadInput{"", "--config FILE is required"}));
+        BadInput{"GainOfWrongShape", "--config data/configs/lqr_dean.json --set init_gain=[[1,2]]", "init_gain: expected a 3x3 matrix"},
+        BadInput{"UnknownFlag", "--config data/configs/lqr_dean.json --bogus", "command line:"},
+        BadInput{"NoConfig", "", "--config FILE is required"}),
+    [](const ::testing::TestParamInfo<BadInput>& info) { return info.param.name; });
 
 TEST(LqrPg, RefusesToOverwriteARunAndToResumeWithoutACheckpoint) {
   const std::string out = scratch_dir("existing");
@@ -168,6 +170,16 @@ TEST(LqrPg, RefusesToOverwriteARunAndToResumeWithoutACheckpoint) {
   const auto resume = lqr_pg("--resume --quiet --out " + scratch_dir("never_ran"));
   EXPECT_EQ(resume.exit_code, 2);
   EXPECT_NE(resume.err.find("no config.json"), std::string::npos) << resume.err;
+}
+
+TEST(LqrPg, CorruptCheckpointIsRejectedOnResume) {
+  const std::string out = scratch_dir("corrupt_checkpoint");
+  ASSERT_EQ(lqr_pg("--config data/configs/lqr_dean.json --quiet --set steps=20 --out " + out).exit_code, 0);
+  std::ofstream(out + "/checkpoint.pt", std::ios::trunc) << "not a checkpoint";
+  const auto resume = lqr_pg("--resume --quiet --out " + out);
+  EXPECT_EQ(resume.exit_code, 2);
+  EXPECT_NE(resume.err.find("checkpoint.pt: not a readable checkpoint"), std::string::npos) << resume.err;
+  EXPECT_EQ(std::count(resume.err.begin(), resume.err.end(), '\n'), 1) << resume.err;
 }
 
 TEST(LqrPg, HelpListsTheSharedOptions) {
