@@ -24,6 +24,16 @@ def number(text):
     return math.inf if text in ("inf", "", None) else float(text)
 
 
+def save_figure(figure, axes, output: Path) -> Path:
+    for axis in axes:
+        axis.grid(alpha=0.3)
+        axis.legend()
+    figure.tight_layout()
+    figure.savefig(output, dpi=120)
+    plt.close(figure)
+    return output
+
+
 def plot_comparison(run_dir: Path) -> Path:
     rows = list(csv.DictReader(open(run_dir / "comparison.csv")))
     modes = list(dict.fromkeys(row["mode"] for row in rows))
@@ -39,14 +49,7 @@ def plot_comparison(run_dir: Path) -> Path:
     cost_axis.set(xlabel="SGD step", ylabel="J_DR(K) (evaluation sample)", yscale="log",
                   title="Domain-randomized cost")
     norm_axis.set(xlabel="SGD step", ylabel="||K||_F", title="Controller norm")
-    for axis in (cost_axis, norm_axis):
-        axis.grid(alpha=0.3)
-        axis.legend()
-    figure.tight_layout()
-    output = run_dir / "cost_vs_step.png"
-    figure.savefig(output, dpi=120)
-    plt.close(figure)
-    return output
+    return save_figure(figure, (cost_axis, norm_axis), run_dir / "cost_vs_step.png")
 
 
 def plot_learning_curve(run_dir: Path) -> Path:
@@ -73,13 +76,7 @@ def plot_learning_curve(run_dir: Path) -> Path:
         if summary.get("optimal_cost") is not None:
             axis.axhline(summary["optimal_cost"], color="k", linestyle="--", label="Riccati optimum")
     axis.set(xlabel="step", ylabel="cost", yscale="log", title=run_dir.name)
-    axis.grid(alpha=0.3)
-    axis.legend()
-    figure.tight_layout()
-    output = run_dir / "learning_curve.png"
-    figure.savefig(output, dpi=120)
-    plt.close(figure)
-    return output
+    return save_figure(figure, (axis,), run_dir / "learning_curve.png")
 
 
 def main(arguments):
