@@ -65,17 +65,18 @@ def plot_learning_curve(run_dir: Path) -> Path:
             writer.writerow([entry["step"], *(entry[key] if entry[key] is not None else "inf" for key in keys)])
     figure, axis = plt.subplots(figsize=(6, 4))
     steps = [entry["step"] for entry in evaluations]
-    costs = [number(entry["eval_cost"]) for entry in evaluations]
-    axis.plot(steps, costs, label="evaluation cost (median over trials)")
-    if "eval_cost_p10" in keys:
-        axis.fill_between(steps, [number(e["eval_cost_p10"]) for e in evaluations],
-                          [number(e["eval_cost_p90"]) for e in evaluations], alpha=0.25, label="10-90%")
     summary_path = run_dir / "summary.json"
-    if summary_path.exists():
-        summary = json.load(open(summary_path))
-        if summary.get("optimal_cost") is not None:
-            axis.axhline(summary["optimal_cost"], color="k", linestyle="--", label="Riccati optimum")
-    axis.set(xlabel="step", ylabel="cost", yscale="log", title=run_dir.name)
+    optimal = json.load(open(summary_path)).get("optimal_cost") if summary_path.exists() else None
+    if optimal:  # one system: the relative gap to the Riccati optimum shows convergence
+        gaps = [max((number(e["eval_cost"]) - optimal) / optimal, 1e-16) for e in evaluations]
+        axis.plot(steps, gaps, label="(C(K) - C(K*)) / C(K*)")
+        axis.set(xlabel="step", ylabel="relative gap to the Riccati optimum", yscale="log", title=run_dir.name)
+    else:
+        axis.plot(steps, [number(e["eval_cost"]) for e in evaluations], label="evaluation cost (median over trials)")
+        if "eval_cost_p10" in keys:
+            axis.fill_between(steps, [number(e["eval_cost_p10"]) for e in evaluations],
+                              [number(e["eval_cost_p90"]) for e in evaluations], alpha=0.25, label="10-90%")
+        axis.set(xlabel="step", ylabel="cost", yscale="log", title=run_dir.name)
     return save_figure(figure, (axis,), run_dir / "learning_curve.png")
 
 
