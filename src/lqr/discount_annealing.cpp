@@ -27,23 +27,30 @@ constexpr int kMaxHalvings = 60;
 class GroupedCost {
  public:
   GroupedCost(const LqrSystems& systems, int64_t groups)
-      : systems_(systems), groups_(groups), per_group_(systems.size() / groups) {}
+      : systems_(systems), per_group_(systems.size() / groups) {}
 
-  // Mean cost per group of the discounted problems: +inf if any system is unstable.
-  torch::Tensor operator()(const torch::Tensor& gains, const torch::Tensor& gamma) const {
-    const auto damped = systems_.damped(gamma.repeat_interleave(per_group_));
-    return lqr_cost(damped, gains.repeat_interleave(per_group_, 0)).cost.view({groups_, per_group_}).mean(1);
+  // Mean cost per group of the discounted problems (+inf if any system is unstable) for
+  // the groups `which` (all when undefined); gains and gamma hold one entry per group.
+  torch::Tensor operator()(const torch::Tensor& gains, const torch::Tensor& gamma,
+                           const torch::Tensor& which = {}) const {
+    const LqrSystems systems =
+        which.defined()
+            ? systems_.select((which.unsqueeze(1) * per_group_ + torch::arange(per_group_, which.options())).view(-1))
+            : systems_;
+    const auto damped = systems.damped(gamma.repeat_interleave(per_group_));
+    return lqr_cost(damped, gains.repeat_interleave(per_group_, 0)).cost.view({-1, per_group_}).mean(1);
   }
 
  private:
   const LqrSystems& systems_;
-  int64_t groups_;
   int64_t per_group_;
 };
 
-// Gradient descent with Armijo backtracking, one step size per group.
+// Gradient descent with Armijo backtracking, one step size per group; the backtracking
+// evaluates only the groups still looking for a step.
 torch::Tensor descend(const GroupedCost& cost_of, torch::Tensor gains, const torch::Tensor& gamma,
                       int64_t steps) {
+  gains = gains.clone();  // updated in place below; the caller's tensor stays as it was
   auto step_size = torch::ones({gains.size(0)}, gamma.options());
   for (int64_t step = 0; step < steps; ++step) {
     const auto leaf = gains.detach().requires_grad_(true);
@@ -51,16 +58,16 @@ torch::Tensor descend(const GroupedCost& cost_of, torch::Tensor gains, const tor
     const auto gradient = torch::autograd::grad({cost.sum()}, {leaf})[0];
     torch::NoGradGuard no_grad;
     const auto squared_norm = gradient.pow(2).sum({1, 2});
-    auto accepted = torch::zeros({gains.size(0)}, gamma.options().dtype(torch::kBool));
-    for (int halving = 0; halving < kMaxHalvings; ++halving) {
-      const auto candidate = gains - step_size.view({-1, 1, 1}) * gradient;
-      const auto candidate_cost = cost_of(candidate, gamma);
-      const auto decrease = candidate_cost <= cost - kArmijo * step_size * squared_norm;
-      const auto take = decrease.logical_and(accepted.logical_not());
-      gains = torch::where(take.view({-1, 1, 1}), candidate, gains);
-      accepted = accepted.logical_or(decrease);
-      if (accepted.all().item<bool>()) break;
-      step_size = torch::where(accepted, step_size, step_size * 0.5);
+    auto pending = torch::arange(gains.size(0), gamma.options().dtype(torch::kLong));
+    for (int halving = 0; halving < kMaxHalvings && pending.numel() > 0; ++halving) {
+      const auto trial_step = step_size.index_select(0, pending);
+      const auto candidate =
+          gains.index_select(0, pending) - trial_step.view({-1, 1, 1}) * gradient.index_select(0, pending);
+      const auto decrease = cost_of(candidate, gamma.index_select(0, pending), pending) <=
+                            cost.index_select(0, pending) - kArmijo * trial_step * squared_norm.index_select(0, pending);
+      gains.index_copy_(0, pending.masked_select(decrease), candidate.index({decrease}));
+      pending = pending.masked_select(decrease.logical_not());
+      step_size.index_copy_(0, pending, step_size.index_select(0, pending) * 0.5);
     }
     step_size = step_size * 2.0;
   }

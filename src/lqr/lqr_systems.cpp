@@ -8,6 +8,11 @@ LqrSystems LqrSystems::to(const torch::TensorOptions& options) const {
   return {A.to(options), B.to(options), Q.to(options), R.to(options), Sigma.to(options)};
 }
 
+LqrSystems LqrSystems::select(const torch::Tensor& index) const {
+  return {A.index_select(0, index), B.index_select(0, index), Q.index_select(0, index),
+          R.index_select(0, index), Sigma.index_select(0, index)};
+}
+
 LqrSystems LqrSystems::repeat_each(int64_t times) const {
   return {A.repeat_interleave(times, 0), B.repeat_interleave(times, 0),
           Q.repeat_interleave(times, 0), R.repeat_interleave(times, 0),

@@ -15,6 +15,8 @@ struct LqrSystems {
   int64_t input_dim() const { return B.size(-1); }
 
   LqrSystems to(const torch::TensorOptions& options) const;
+  // The systems at `index` (1-D integer tensor), in that order.
+  LqrSystems select(const torch::Tensor& index) const;
   // Each system `times` times in a row.
   LqrSystems repeat_each(int64_t times) const;
   // (√γ A, √γ B) with one discount γ per system: the discounted problem as an undiscounted one.
