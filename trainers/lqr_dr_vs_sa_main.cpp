@@ -104,7 +104,7 @@ int main(int argc, char** argv) {
     double wall_time_s = 0.0;
     for (size_t i = 0; i < modes.size(); ++i) {
       const std::string mode_dir = (fs::path(run_dir) / modes[i]).string();
-      const bool resume_mode = options->resume && fs::exists(fs::path(mode_dir) / "checkpoint.pt");
+      const bool resume_mode = options->resume && fs::exists(fs::path(mode_dir) / "config.json");
       diffctl::open_run_directory(mode_dir, mode_configs[i], resume_mode);
       if (!options->quiet) std::cerr << "mode " << modes[i] << ":\n";
       const auto mode_summary = trainers[i]->run(mode_dir, resume_mode, options->quiet);

@@ -55,10 +55,8 @@ nlohmann::json Trainer::run(const std::string& run_dir, bool resume, bool quiet)
   const std::string checkpoint_path = (fs::path(run_dir) / "checkpoint.pt").string();
   int64_t first_step = 1;
   double elapsed_before = 0.0;
-  if (resume) {
-    if (!fs::exists(checkpoint_path)) {
-      throw InputError("--resume: no checkpoint.pt in " + run_dir);
-    }
+  // A run killed before its first checkpoint resumes from the start.
+  if (resume && fs::exists(checkpoint_path)) {
     torch::serialize::InputArchive archive;
     try {
       archive.load_from(checkpoint_path);

@@ -32,7 +32,8 @@ class Trainer {
   virtual void prepare() = 0;
 
   // Runs steps [first, steps] in `run_dir` (which must exist) and returns the summary.
-  // With `resume`, continues from run_dir/checkpoint.pt.
+  // With `resume`, continues from run_dir/checkpoint.pt (from the start if there is none
+  // yet), dropping logged metrics past the checkpoint.
   nlohmann::json run(const std::string& run_dir, bool resume, bool quiet);
 
   int64_t steps() const { return steps_; }

@@ -121,6 +121,18 @@ TEST(LqrPg, KilledRunResumesToTheSameResult) {
   EXPECT_EQ(metrics_without_timing(killed), metrics_without_timing(whole));
 }
 
+TEST(LqrPg, RunKilledBeforeItsFirstCheckpointResumesFromTheStart) {
+  const std::string out = scratch_dir("no_checkpoint");
+  ASSERT_EQ(lqr_pg("--config data/configs/lqr_dean.json --quiet --set steps=300 --out " + out).exit_code, 0);
+  const auto expected = summary_without_timing(out);
+  const auto expected_metrics = metrics_without_timing(out);
+  for (const char* file : {"checkpoint.pt", "summary.json", "policy.pt"}) fs::remove(out + "/" + file);
+  const auto resumed = lqr_pg("--resume --quiet --out " + out);
+  ASSERT_EQ(resumed.exit_code, 0) << resumed.err;
+  EXPECT_EQ(summary_without_timing(out), expected);
+  EXPECT_EQ(metrics_without_timing(out), expected_metrics);
+}
+
 struct BadInput {
   std::string name;
   std::string arguments;
@@ -158,7 +170,7 @@ INSTANTIATE_TEST_SUITE_P(
         BadInput{"NoConfig", "", "--config FILE is required"}),
     [](const ::testing::TestParamInfo<BadInput>& info) { return info.param.name; });
 
-TEST(LqrPg, RefusesToOverwriteARunAndToResumeWithoutACheckpoint) {
+TEST(LqrPg, RefusesToOverwriteARunAndToResumeWhatIsNoRun) {
   const std::string out = scratch_dir("existing");
   fs::create_directories(out);
   std::ofstream(out + "/notes.txt") << "keep me";
