@@ -37,14 +37,14 @@ torch::Tensor json_to_matrix(const nlohmann::json& value, const std::string& pat
   return matrix;
 }
 
-namespace {
-
-void require_shape(const torch::Tensor& matrix, int64_t rows, int64_t cols, const std::string& path) {
-  if (matrix.size(0) != rows || matrix.size(1) != cols) {
-    throw InputError(path + ": expected a " + std::to_string(rows) + "x" + std::to_string(cols) +
-                     " matrix, got " + std::to_string(matrix.size(0)) + "x" +
-                     std::to_string(matrix.size(1)));
+nlohmann::json matrix_to_json(const torch::Tensor& matrix) {
+  const auto cpu = matrix.detach().to(torch::kCPU, torch::kFloat64).contiguous();
+  nlohmann::json rows = nlohmann::json::array();
+  for (int64_t i = 0; i < cpu.size(0); ++i) {
+    const double* row = cpu[i].data_ptr<double>();
+    rows.push_back(std::vector<double>(row, row + cpu.size(1)));
   }
+  return rows;
 }
 
 void require_symmetric_psd(const torch::Tensor& matrix, bool strictly, const std::string& path) {
@@ -55,6 +55,16 @@ void require_symmetric_psd(const torch::Tensor& matrix, bool strictly, const std
                      (strictly ? std::string("definite") : std::string("semidefinite")) +
                      " matrix" + (symmetric ? ", smallest eigenvalue " + std::to_string(min_eig)
                                             : std::string(", got an asymmetric one")));
+  }
+}
+
+namespace {
+
+void require_shape(const torch::Tensor& matrix, int64_t rows, int64_t cols, const std::string& path) {
+  if (matrix.size(0) != rows || matrix.size(1) != cols) {
+    throw InputError(path + ": expected a " + std::to_string(rows) + "x" + std::to_string(cols) +
+                     " matrix, got " + std::to_string(matrix.size(0)) + "x" +
+                     std::to_string(matrix.size(1)));
   }
 }
 

@@ -26,7 +26,12 @@ LqrInstance load_lqr_instance(const std::string& name_or_path);
 // Parses an instance from JSON; `source` names it in error messages.
 LqrInstance parse_lqr_instance(const nlohmann::json& spec, const std::string& source);
 
-// A matrix from nested JSON arrays (all rows of equal length, finite numbers).
+// A matrix from nested JSON arrays (all rows of equal length, finite numbers), and back.
 torch::Tensor json_to_matrix(const nlohmann::json& value, const std::string& path);
+nlohmann::json matrix_to_json(const torch::Tensor& matrix);
+
+// Throws InputError naming `path` unless the matrix is symmetric positive semidefinite
+// (`strictly`: definite), as LQR weights and covariances must be.
+void require_symmetric_psd(const torch::Tensor& matrix, bool strictly, const std::string& path);
 
 }  // namespace diffctl

@@ -16,9 +16,7 @@ LqrSystems SingleSystemDomain::nominal(const torch::TensorOptions& options) cons
 
 namespace {
 torch::Tensor read_matrix(ConfigReader& reader, const std::string& key, const torch::Tensor& default_value) {
-  const auto value = reader.value(key, nullptr);
-  if (value.is_null()) return default_value;
-  const auto matrix = json_to_matrix(value, reader.path_of(key));
+  const auto matrix = json_to_matrix(reader.value(key, matrix_to_json(default_value)), reader.path_of(key));
   if (matrix.sizes() != default_value.sizes()) {
     throw InputError(reader.path_of(key) + ": expected a " + std::to_string(default_value.size(0)) +
                      "x" + std::to_string(default_value.size(1)) + " matrix");
@@ -40,6 +38,9 @@ CartPoleDomainOptions CartPoleDomainOptions::from_config(ConfigReader& reader) {
   o.Q = read_matrix(reader, "Q", o.Q);
   o.R = read_matrix(reader, "R", o.R);
   o.Sigma = read_matrix(reader, "Sigma", o.Sigma);
+  require_symmetric_psd(o.Q, false, reader.path_of("Q"));
+  require_symmetric_psd(o.R, true, reader.path_of("R"));
+  require_symmetric_psd(o.Sigma, false, reader.path_of("Sigma"));
   return o;
 }
 

@@ -158,6 +158,8 @@ INSTANTIATE_TEST_SUITE_P(
                  "step_size: expected a number > 0, got \"abc\""},
         BadInput{"SectionOfAnotherInstance", "--config data/configs/lqr_dean.json --set cartpole.dt=0.1", "cartpole: unknown key"},
         BadInput{"NegativeTimeStep", "--config data/configs/cartpole_dr.json --set cartpole.dt=-1", "cartpole.dt: expected a number > 0"},
+        BadInput{"IndefiniteCartPoleR", "--config data/configs/cartpole_dr.json --set cartpole.R=[[-1]]",
+                 "cartpole.R: expected a symmetric positive definite matrix"},
         BadInput{"DomainModeOnOneSystem", "--config data/configs/lqr_dean.json --set mode=dr", "mode: \"dr\" samples systems from a domain"},
         BadInput{"UnknownInstance", "--config data/configs/lqr_dean.json --set instance=nowhere", "instance: \"nowhere\""},
         BadInput{"MissingConfig", "--config data/configs/no_such_config.json", "cannot open the file"},
