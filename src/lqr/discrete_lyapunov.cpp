@@ -20,23 +20,29 @@ struct DiscreteLyapunovLayer {
     const torch::Tensor& Q = inputs[1];
     const int64_t batch = A.size(0);
     const int64_t n = A.size(-1);
-    const torch::Tensor stable = spectral_radius(A) < 1.0;
-    const auto mask = stable.view({batch, 1, 1});
-    // Unstable systems are swapped for A = 0 so that every factorisation is regular.
-    const torch::Tensor A_safe = torch::where(mask, A, torch::zeros_like(A));
     // Row-major vec: vec(AᵀPA)[i n + k] = Σ_{j,l} A[j,i] A[l,k] P[j,l].
-    const torch::Tensor kron = torch::einsum("bji,blk->bikjl", {A_safe, A_safe})
-                                   .reshape({batch, n * n, n * n});
-    const torch::Tensor system =
-        torch::eye(n * n, A.options()).expand({batch, n * n, n * n}) - kron;
+    const torch::Tensor kron =
+        torch::einsum("bji,blk->bikjl", {A, A}).reshape({batch, n * n, n * n});
+    const torch::Tensor system = torch::eye(n * n, A.options()).expand({batch, n * n, n * n}) - kron;
     auto [lu, pivots, info] = torch::linalg_lu_factor_ex(system);
-    const torch::Tensor q = torch::where(mask, Q, torch::zeros_like(Q)).reshape({batch, n * n, 1});
-    const torch::Tensor P = torch::linalg_lu_solve(lu, pivots, q).reshape({batch, n, n});
+    // Two right-hand sides: Q, and I for the stability test. Lyapunov's theorem: A is Schur
+    // stable iff P_I = I + AᵀP_I A has a positive definite solution (one Cholesky, cheaper
+    // than eigenvalues; a singular system, |λ_i λ_j| = 1, is unstable too).
+    const torch::Tensor identity = torch::eye(n, A.options()).expand({batch, n, n});
+    const torch::Tensor both = torch::linalg_lu_solve(
+        lu, pivots, torch::stack({Q.reshape({batch, n * n}), identity.reshape({batch, n * n})}, -1));
+    const torch::Tensor P_identity = both.select(-1, 1).reshape({batch, n, n});
+    const torch::Tensor positive_definite =
+        std::get<1>(torch::linalg_cholesky_ex(0.5 * (P_identity + P_identity.transpose(-1, -2)))) == 0;
+    const torch::Tensor stable = (info == 0)
+                                     .logical_and(torch::isfinite(both).all(-1).all(-1))
+                                     .logical_and(positive_definite);
+    const auto mask = stable.view({batch, 1, 1});
+    const torch::Tensor P = torch::where(mask, both.select(-1, 0).reshape({batch, n, n}), torch::zeros_like(Q));
     const torch::Tensor residual =
         (Q + A.transpose(-1, -2).matmul(P).matmul(A) - P).pow(2).sum({-2, -1}).sqrt() /
         Q.pow(2).sum({-2, -1}).sqrt().clamp_min(1.0);
-    const torch::Tensor solved = stable.logical_and(info == 0);
-    return {P, {lu, pivots, solved}, {solved, torch::where(solved, residual, torch::zeros_like(residual))}};
+    return {P, {lu, pivots, stable}, {stable, torch::where(stable, residual, torch::zeros_like(residual))}};
   }
 
   static torch::Tensor residual(const torch::Tensor& P, at::TensorList inputs) {
@@ -51,11 +57,12 @@ struct DiscreteLyapunovLayer {
     const torch::Tensor& solved = saved[2];
     const int64_t batch = grad_P.size(0);
     const int64_t n = grad_P.size(-1);
-    const torch::Tensor g = torch::where(solved.view({batch, 1, 1}), grad_P,
-                                         torch::zeros_like(grad_P));
-    return -torch::linalg_lu_solve(lu, pivots, g.reshape({batch, n * n, 1}), /*left=*/true,
-                                   /*adjoint=*/true)
-                .reshape({batch, n, n});
+    // Unsolved systems may have a singular factorisation: their adjoint is set to zero
+    // after the solve rather than solved for.
+    const torch::Tensor v = -torch::linalg_lu_solve(lu, pivots, grad_P.reshape({batch, n * n, 1}),
+                                                    /*left=*/true, /*adjoint=*/true)
+                                 .reshape({batch, n, n});
+    return torch::where(solved.view({batch, 1, 1}), v, torch::zeros_like(v));
   }
 };
 

@@ -7,7 +7,7 @@ namespace diffctl {
 // Solution of the discrete Lyapunov equation P = Q + Aᵀ P A for a batch (..., n, n).
 struct DiscreteLyapunovSolution {
   torch::Tensor P;         // differentiable in A and Q; zero where A is not stable
-  torch::Tensor stable;    // bool (...): spectral radius of A < 1 (else no finite solution)
+  torch::Tensor stable;    // bool (...): A is Schur stable (else there is no finite cost)
   torch::Tensor residual;  // (...): ‖Q + AᵀPA − P‖_F / max(1, ‖Q‖_F), the solve's accuracy
 };
 

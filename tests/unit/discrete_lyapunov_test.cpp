@@ -53,6 +53,19 @@ TEST(DiscreteLyapunov, UnstableSystemsAreFlaggedNotNaN) {
   EXPECT_TRUE(torch::isfinite(solution.P).all().item<bool>());
 }
 
+TEST(DiscreteLyapunov, StabilityVerdictAgreesWithTheEigenvalues) {
+  auto generator = make_generator(6);
+  for (int64_t n : {1, 2, 4, 6}) {
+    const int64_t batch = 400;
+    const auto radius = 0.5 + torch::rand({batch}, generator, torch::kFloat64);  // in [0.5, 1.5)
+    const auto A = random_stable(batch, n, 1.0, generator) * radius.view({batch, 1, 1});
+    const auto solution = solve_discrete_lyapunov(A, random_spd(batch, n, generator));
+    const auto clear = (spectral_radius(A) - 1.0).abs() > 1e-6;
+    EXPECT_TRUE(torch::equal(solution.stable.masked_select(clear), (spectral_radius(A) < 1.0).masked_select(clear)))
+        << "n = " << n;
+  }
+}
+
 TEST(DiscreteLyapunov, GradientsMatchFiniteDifferencesForBothInputs) {
   auto generator = make_generator(3);
   const auto A = random_stable(3, 3, 0.8, generator).requires_grad_(true);
