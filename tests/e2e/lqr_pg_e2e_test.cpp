@@ -18,12 +18,6 @@ namespace fs = std::filesystem;
 
 CommandResult lqr_pg(const std::string& arguments) { return run_command(executable("lqr_pg") + " " + arguments); }
 
-nlohmann::json summary_without_timing(const std::string& run_dir) {
-  auto summary = read_json(run_dir + "/summary.json");
-  summary.erase("wall_time_s");
-  return summary;
-}
-
 std::vector<nlohmann::json> metrics_without_timing(const std::string& run_dir) {
   std::vector<nlohmann::json> lines;
   std::istringstream text(read_file(run_dir + "/metrics.jsonl"));

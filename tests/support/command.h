@@ -41,6 +41,13 @@ inline std::string executable(const std::string& name) { return std::string(DIFF
 
 inline nlohmann::json read_json(const std::string& path) { return nlohmann::json::parse(read_file(path)); }
 
+// A run's summary.json without its one timing-dependent figure, wall_time_s.
+inline nlohmann::json summary_without_timing(const std::string& run_dir) {
+  auto summary = read_json(run_dir + "/summary.json");
+  summary.erase("wall_time_s");
+  return summary;
+}
+
 // A fresh, empty scratch directory path (not created).
 inline std::string scratch_dir(const std::string& name) {
   const auto path = std::filesystem::temp_directory_path() / ("diffctl_test_" + std::to_string(::getpid())) / name;
