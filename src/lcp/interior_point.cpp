@@ -1,0 +1,300 @@
+#include "src/lcp/interior_point.h"
+
+#include "src/error.h"
+#include "src/implicit/implicit_function.h"
+
+#include <torch/linalg.h>
+
+#include <limits>
+#include <string>
+
+namespace diffctl::lcp {
+
+void SolverOptions::validate() const {
+  auto fail = [](const std::string& field, const std::string& expected, double found) {
+    throw InputError("lcp::SolverOptions." + field + ": expected " + expected + ", got " +
+                     std::to_string(found));
+  };
+  if (!(mu >= 0.0) || !std::isfinite(mu)) fail("mu", "a finite number >= 0", mu);
+  if (tolerance && !(*tolerance > 0.0)) fail("tolerance", "a number > 0", *tolerance);
+  if (max_iterations < 1) fail("max_iterations", "an integer >= 1", static_cast<double>(max_iterations));
+  if (!(fraction_to_boundary > 0.0 && fraction_to_boundary < 1.0)) {
+    fail("fraction_to_boundary", "a number in (0, 1)", fraction_to_boundary);
+  }
+  if (!(gradient_floor >= 0.0) || !std::isfinite(gradient_floor)) {
+    fail("gradient_floor", "a finite number >= 0", gradient_floor);
+  }
+}
+
+double SolverOptions::tolerance_for(torch::ScalarType dtype) const {
+  if (tolerance) return *tolerance;
+  return dtype == torch::kFloat64 ? 1e-10 : 1e-5;
+}
+
+namespace {
+
+struct Iterates {
+  torch::Tensor lambda;
+  torch::Tensor w;
+  torch::Tensor converged;
+  torch::Tensor iterations;
+  torch::Tensor primal_residual;
+  torch::Tensor complementarity_residual;
+};
+
+torch::Tensor batched_matvec(const torch::Tensor& F, const torch::Tensor& x) {
+  return torch::matmul(F, x.unsqueeze(-1)).squeeze(-1);
+}
+
+// Largest α ≤ 1/fraction such that v + α Δv ≥ 0, per problem, over both variables.
+torch::Tensor step_to_boundary(const torch::Tensor& lambda, const torch::Tensor& d_lambda,
+                               const torch::Tensor& w, const torch::Tensor& d_w) {
+  const double infinity = std::numeric_limits<double>::infinity();
+  auto ratio = [&](const torch::Tensor& v, const torch::Tensor& dv) {
+    return torch::where(dv < 0, -v / dv, torch::full_like(v, infinity)).amin(-1);
+  };
+  return torch::minimum(ratio(lambda, d_lambda), ratio(w, d_w));
+}
+
+// At μ = 0 an interior iterate still carries λᵢ ≈ tolerance/wᵢ on inactive indices. The
+// active set the iterate identifies (λᵢ > wᵢ) gives the exact solution by one more solve:
+// (Fλ + q)ᵢ = 0 on it, λᵢ = 0 off it. Kept where that point is feasible, which it is once
+// the iterate has converged to a nondegenerate solution.
+void polish_exact_solutions(const torch::Tensor& F, const torch::Tensor& q, const torch::Tensor& mu,
+                            double tolerance, Iterates& result) {
+  const torch::Tensor exact = (mu == 0).all(-1).logical_and(result.converged);
+  if (!exact.any().item<bool>()) return;
+  const torch::Tensor active = result.lambda > result.w;
+  const torch::Tensor identity = torch::eye(q.size(-1), q.options()).expand_as(F);
+  const torch::Tensor system = torch::where(active.unsqueeze(-1), F, identity);
+  const torch::Tensor rhs = torch::where(active, -q, torch::zeros_like(q));
+  auto [lambda, info] = torch::linalg_solve_ex(system, rhs);
+  const torch::Tensor w = torch::where(active, torch::zeros_like(q), batched_matvec(F, lambda) + q);
+  const torch::Tensor scale = 1.0 + q.abs().amax(-1);
+  const torch::Tensor feasible =
+      (torch::minimum(lambda.amin(-1), w.amin(-1)) >= -tolerance * scale).logical_and(info == 0);
+  const torch::Tensor use = exact.logical_and(feasible);
+  const torch::Tensor use_column = use.unsqueeze(-1);
+  result.lambda = torch::where(use_column, lambda.clamp_min(0.0), result.lambda);
+  result.w = torch::where(use_column, w.clamp_min(0.0), result.w);
+  const torch::Tensor primal = batched_matvec(F, result.lambda) + q - result.w;
+  result.primal_residual = torch::where(use, primal.abs().amax(-1) / scale, result.primal_residual);
+  result.complementarity_residual = torch::where(
+      use, (result.lambda * result.w).abs().amax(-1) / scale, result.complementarity_residual);
+}
+
+// Mehrotra predictor-corrector on λ ∘ w = μ, w = Fλ + q. Runs with whatever grad mode is
+// active: without a graph for the implicit path, recorded for the unrolled baseline.
+Iterates run_interior_point(const torch::Tensor& F, const torch::Tensor& q, const torch::Tensor& mu,
+                            const SolverOptions& options) {
+  const double tolerance = options.tolerance_for(q.scalar_type());
+  const double infinity = std::numeric_limits<double>::infinity();
+  const torch::Tensor scale = 1.0 + q.abs().amax(-1);
+  const torch::Tensor identity = torch::eye(q.size(-1), q.options());
+
+  // The all-ones start is well centred (λ ∘ w = 1); w is not yet Fλ + q, the primal
+  // residual is driven to zero along with the complementarity gap.
+  torch::Tensor lambda = torch::ones_like(q);
+  torch::Tensor w = torch::ones_like(q);
+  Iterates best{lambda, w, torch::zeros({q.size(0)}, q.options().dtype(torch::kBool)),
+                torch::zeros({q.size(0)}, q.options().dtype(torch::kLong)),
+                torch::full({q.size(0)}, infinity, q.options()),
+                torch::full({q.size(0)}, infinity, q.options())};
+  torch::Tensor best_merit = torch::full({q.size(0)}, infinity, q.options());
+
+  for (int64_t iteration = 0;; ++iteration) {
+    const torch::Tensor primal = batched_matvec(F, lambda) + q - w;
+    const torch::Tensor complementarity = lambda * w;
+    const torch::Tensor primal_residual = primal.abs().amax(-1) / scale;
+    const torch::Tensor complementarity_residual = (complementarity - mu).abs().amax(-1) / scale;
+    const torch::Tensor merit = torch::maximum(primal_residual, complementarity_residual);
+    const torch::Tensor improved = merit < best_merit;
+    const torch::Tensor improved_column = improved.unsqueeze(-1);
+    best.lambda = torch::where(improved_column, lambda, best.lambda);
+    best.w = torch::where(improved_column, w, best.w);
+    best.primal_residual = torch::where(improved, primal_residual, best.primal_residual);
+    best.complementarity_residual =
+        torch::where(improved, complementarity_residual, best.complementarity_residual);
+    best_merit = torch::where(improved, merit, best_merit);
+    best.converged = best.converged.logical_or(merit <= tolerance);
+    if (iteration == options.max_iterations || best.converged.all().item<bool>()) break;
+
+    // Newton on (Fλ + q − w, λ∘w − t) = 0 with Δw = FΔλ + r_p eliminated:
+    // (diag(w) + diag(λ)F) Δλ = t − λ∘w − λ∘r_p.
+    const torch::Tensor matrix = lambda.unsqueeze(-1) * F + w.unsqueeze(-1) * identity;
+    auto [lu, pivots, info] = torch::linalg_lu_factor_ex(matrix);
+    auto newton_step = [&](const torch::Tensor& target) {
+      const torch::Tensor rhs = target - complementarity - lambda * primal;
+      const torch::Tensor d_lambda = torch::linalg_lu_solve(lu, pivots, rhs.unsqueeze(-1)).squeeze(-1);
+      return std::make_pair(d_lambda, batched_matvec(F, d_lambda) + primal);
+    };
+    // Predictor: aim straight at the target; its progress sets the centring σ = (gap_aff/gap)³.
+    auto [d_lambda_affine, d_w_affine] = newton_step(mu);
+    const torch::Tensor alpha_affine =
+        step_to_boundary(lambda, d_lambda_affine, w, d_w_affine).clamp_max(1.0).unsqueeze(-1);
+    const torch::Tensor gap = (complementarity - mu).mean(-1, true).clamp_min(0.0);
+    const torch::Tensor gap_affine =
+        ((lambda + alpha_affine * d_lambda_affine) * (w + alpha_affine * d_w_affine) - mu)
+            .mean(-1, true)
+            .clamp_min(0.0);
+    const torch::Tensor centring =
+        torch::where(gap > 0, (gap_affine / gap.clamp_min(1e-300)).pow(3).clamp_max(1.0),
+                     torch::zeros_like(gap));
+    // Corrector: centred target plus Mehrotra's second-order term, same factorisation.
+    auto [d_lambda, d_w] = newton_step(mu + centring * gap - d_lambda_affine * d_w_affine);
+
+    const torch::Tensor alpha =
+        (options.fraction_to_boundary * step_to_boundary(lambda, d_lambda, w, d_w)).clamp_max(1.0);
+    // A singular or non-finite step (F not a P-matrix) leaves the problem where it is: it
+    // stops improving and is reported as not converged.
+    const torch::Tensor usable = (info == 0)
+                                     .logical_and(torch::isfinite(d_lambda).all(-1))
+                                     .logical_and(torch::isfinite(d_w).all(-1))
+                                     .logical_and(best.converged.logical_not());
+    const torch::Tensor step = torch::where(usable, alpha, torch::zeros_like(alpha)).unsqueeze(-1);
+    const torch::Tensor safe_d_lambda = torch::where(usable.unsqueeze(-1), d_lambda, torch::zeros_like(d_lambda));
+    const torch::Tensor safe_d_w = torch::where(usable.unsqueeze(-1), d_w, torch::zeros_like(d_w));
+    lambda = lambda + step * safe_d_lambda;
+    w = w + step * safe_d_w;
+    best.iterations = best.iterations + best.converged.logical_not().to(torch::kLong);
+  }
+  polish_exact_solutions(F, q, mu, tolerance, best);
+  return best;
+}
+
+// Solver settings travel to the static layer functions as one CPU tensor.
+enum Setting : int64_t { kTolerance, kMaxIterations, kFraction, kGradientFloor, kSettingCount };
+
+torch::Tensor settings_tensor(const SolverOptions& options, torch::ScalarType dtype) {
+  return torch::tensor({options.tolerance_for(dtype), static_cast<double>(options.max_iterations),
+                        options.fraction_to_boundary, options.gradient_floor},
+                       torch::kFloat64);
+}
+
+SolverOptions options_from(const torch::Tensor& settings) {
+  const auto values = settings.accessor<double, 1>();
+  SolverOptions options;
+  options.tolerance = values[kTolerance];
+  options.max_iterations = static_cast<int64_t>(values[kMaxIterations]);
+  options.fraction_to_boundary = values[kFraction];
+  options.gradient_floor = values[kGradientFloor];
+  return options;
+}
+
+// The pieces of λ ∘ (Fλ + q) = μ for ImplicitFunction; inputs are {F, q, μ, settings}.
+// Each residual row is divided by sᵢ = λ̂ᵢ + ŵᵢ (λ̂ = λ + ε, ŵ = w + ε, a constant at the
+// solution), which makes the rows O(1): row i of the Jacobian is the convex combination
+// (ŵᵢ eᵢ + λ̂ᵢ Fᵢ)/sᵢ, nonsingular for a P-matrix F.
+struct InteriorPointLayer {
+  static ImplicitSolution solve(at::TensorList inputs) {
+    const torch::Tensor& F = inputs[0];
+    const torch::Tensor& q = inputs[1];
+    const torch::Tensor& mu = inputs[2];
+    const SolverOptions options = options_from(inputs[3]);
+    const Iterates result = run_interior_point(F, q, mu, options);
+
+    const double floor = options.gradient_floor;
+    const torch::Tensor lambda_hat = result.lambda + floor;
+    const torch::Tensor w_hat = (batched_matvec(F, result.lambda) + q).clamp_min(0.0) + floor;
+    const torch::Tensor row_scale = lambda_hat + w_hat;
+    const torch::Tensor jacobian =
+        (lambda_hat.unsqueeze(-1) * F + torch::diag_embed(w_hat)) / row_scale.unsqueeze(-1);
+    auto [lu, pivots, info] = torch::linalg_lu_factor_ex(jacobian);
+    return {result.lambda,
+            {lu, pivots, info == 0},
+            {result.converged, result.iterations, result.primal_residual,
+             result.complementarity_residual}};
+  }
+
+  static torch::Tensor residual(const torch::Tensor& lambda, at::TensorList inputs) {
+    const torch::Tensor& F = inputs[0];
+    const torch::Tensor& q = inputs[1];
+    const torch::Tensor& mu = inputs[2];
+    const double floor = inputs[3][kGradientFloor].item<double>();
+    const torch::Tensor lambda_hat = lambda + floor;
+    const torch::Tensor row_scale =
+        lambda_hat + (batched_matvec(F.detach(), lambda) + q.detach()).clamp_min(0.0) + floor;
+    return (lambda_hat * (batched_matvec(F, lambda) + q + floor) - mu) / row_scale;
+  }
+
+  static torch::Tensor adjoint_solve(at::TensorList saved, const torch::Tensor& grad_lambda) {
+    const torch::Tensor& lu = saved[0];
+    const torch::Tensor& pivots = saved[1];
+    const torch::Tensor& factored = saved[2];
+    const torch::Tensor v = torch::linalg_lu_solve(lu, pivots, grad_lambda.unsqueeze(-1),
+                                                   /*left=*/true, /*adjoint=*/true)
+                                .squeeze(-1);
+    return torch::where(factored.unsqueeze(-1), v, torch::zeros_like(v));
+  }
+};
+
+std::string shape_of(const torch::Tensor& tensor) { return c10::str(tensor.sizes()); }
+
+// Checks shapes, dtypes and the cheap necessary conditions of a P-matrix; returns μ
+// broadcast to (B, n).
+torch::Tensor validated_mu(const torch::Tensor& F, const torch::Tensor& q, const torch::Tensor& mu,
+                           const SolverOptions& options) {
+  options.validate();
+  if (F.dim() != 3 || F.size(1) != F.size(2)) {
+    throw InputError("lcp::solve: F: expected shape (B, n, n), got " + shape_of(F));
+  }
+  if (q.dim() != 2 || q.size(0) != F.size(0) || q.size(1) != F.size(1)) {
+    throw InputError("lcp::solve: q: expected shape (B, n) = (" + std::to_string(F.size(0)) + ", " +
+                     std::to_string(F.size(1)) + ") to match F, got " + shape_of(q));
+  }
+  if (!F.is_floating_point() || F.scalar_type() != q.scalar_type() ||
+      mu.scalar_type() != q.scalar_type() || F.device() != q.device() || mu.device() != q.device()) {
+    throw InputError("lcp::solve: expected F, q and mu of one floating dtype and device, got " +
+                     std::string(c10::toString(F.scalar_type())) + ", " +
+                     c10::toString(q.scalar_type()) + " and " + c10::toString(mu.scalar_type()));
+  }
+  torch::Tensor mu_full;
+  try {
+    mu_full = mu.expand_as(q);
+  } catch (const c10::Error&) {
+    throw InputError("lcp::solve: mu: expected a shape broadcastable to (B, n) = " + shape_of(q) +
+                     ", got " + shape_of(mu));
+  }
+  torch::NoGradGuard no_grad;
+  if (!torch::isfinite(F).all().item<bool>()) throw InputError("lcp::solve: F: expected finite entries, found NaN or inf");
+  if (!torch::isfinite(q).all().item<bool>()) throw InputError("lcp::solve: q: expected finite entries, found NaN or inf");
+  if (!(torch::isfinite(mu).all().item<bool>() && (mu >= 0).all().item<bool>())) {
+    throw InputError("lcp::solve: mu: expected finite values >= 0, found " +
+                     std::to_string(mu.min().item<double>()));
+  }
+  const torch::Tensor diagonal = F.diagonal(0, -2, -1);
+  if (F.numel() > 0 && !(diagonal > 0).all().item<bool>()) {
+    throw InputError("lcp::solve: F: expected a P-matrix (all principal minors > 0), found a diagonal entry " +
+                     std::to_string(diagonal.min().item<double>()));
+  }
+  return mu_full;
+}
+
+SolverSummary summary_of(const std::vector<torch::Tensor>& outputs) {
+  return {outputs[1], outputs[2], outputs[3], outputs[4]};
+}
+
+}  // namespace
+
+Solution solve(const torch::Tensor& F, const torch::Tensor& q, const SolverOptions& options) {
+  return solve(F, q, torch::full({}, options.mu, q.options()), options);
+}
+
+Solution solve(const torch::Tensor& F, const torch::Tensor& q, const torch::Tensor& mu,
+               const SolverOptions& options) {
+  const torch::Tensor mu_full = validated_mu(F, q, mu, options);
+  const auto outputs = ImplicitFunction<InteriorPointLayer>::apply(
+      at::TensorList({F, q, mu_full, settings_tensor(options, q.scalar_type())}));
+  const torch::Tensor& lambda = outputs[0];
+  return {lambda, batched_matvec(F, lambda) + q, summary_of(outputs)};
+}
+
+Solution solve_unrolled(const torch::Tensor& F, const torch::Tensor& q, const torch::Tensor& mu,
+                        const SolverOptions& options) {
+  const torch::Tensor mu_full = validated_mu(F, q, mu, options);
+  const Iterates result = run_interior_point(F, q, mu_full, options);
+  return {result.lambda, batched_matvec(F, result.lambda) + q,
+          {result.converged, result.iterations, result.primal_residual, result.complementarity_residual}};
+}
+
+}  // namespace diffctl::lcp
