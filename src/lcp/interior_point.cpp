@@ -46,14 +46,27 @@ torch::Tensor batched_matvec(const torch::Tensor& F, const torch::Tensor& x) {
   return torch::matmul(F, x.unsqueeze(-1)).squeeze(-1);
 }
 
-// Largest α ≤ 1/fraction such that v + α Δv ≥ 0, per problem, over both variables.
+// Largest α such that v + α Δv ≥ 0, per problem, over both variables (+∞ if none binds).
 torch::Tensor step_to_boundary(const torch::Tensor& lambda, const torch::Tensor& d_lambda,
                                const torch::Tensor& w, const torch::Tensor& d_w) {
   const double infinity = std::numeric_limits<double>::infinity();
   auto ratio = [&](const torch::Tensor& v, const torch::Tensor& dv) {
-    return torch::where(dv < 0, -v / dv, torch::full_like(v, infinity)).amin(-1);
+    const torch::Tensor decreasing = dv < 0;
+    // The division only where dv < 0, so that the unrolled backward sees no 0/0.
+    const torch::Tensor safe_dv = torch::where(decreasing, dv, -torch::ones_like(dv));
+    return torch::where(decreasing, -v / safe_dv, torch::full_like(v, infinity)).amin(-1);
   };
   return torch::minimum(ratio(lambda, d_lambda), ratio(w, d_w));
+}
+
+// Scaled residuals of the normalised problem: primal max|Fλ + q − w| / (1 + max|q|),
+// complementarity max|λᵢwᵢ − μᵢ| / (1 + μᵢ).
+std::pair<torch::Tensor, torch::Tensor> residuals(const torch::Tensor& F, const torch::Tensor& q,
+                                                  const torch::Tensor& mu, const torch::Tensor& lambda,
+                                                  const torch::Tensor& w) {
+  const torch::Tensor primal = (batched_matvec(F, lambda) + q - w).abs().amax(-1) / (1.0 + q.abs().amax(-1));
+  const torch::Tensor complementarity = ((lambda * w - mu).abs() / (1.0 + mu)).amax(-1);
+  return {primal, complementarity};
 }
 
 // At μ = 0 an interior iterate still carries λᵢ ≈ tolerance/wᵢ on inactive indices. The
@@ -70,43 +83,42 @@ void polish_exact_solutions(const torch::Tensor& F, const torch::Tensor& q, cons
   const torch::Tensor rhs = torch::where(active, -q, torch::zeros_like(q));
   auto [lambda, info] = torch::linalg_solve_ex(system, rhs);
   const torch::Tensor w = torch::where(active, torch::zeros_like(q), batched_matvec(F, lambda) + q);
-  const torch::Tensor scale = 1.0 + q.abs().amax(-1);
-  const torch::Tensor feasible =
-      (torch::minimum(lambda.amin(-1), w.amin(-1)) >= -tolerance * scale).logical_and(info == 0);
+  const torch::Tensor feasible = (torch::minimum(lambda.amin(-1), w.amin(-1)) >= -tolerance)
+                                     .logical_and(info == 0)
+                                     .logical_and(torch::isfinite(lambda).all(-1));
   const torch::Tensor use = exact.logical_and(feasible);
   const torch::Tensor use_column = use.unsqueeze(-1);
   result.lambda = torch::where(use_column, lambda.clamp_min(0.0), result.lambda);
   result.w = torch::where(use_column, w.clamp_min(0.0), result.w);
-  const torch::Tensor primal = batched_matvec(F, result.lambda) + q - result.w;
-  result.primal_residual = torch::where(use, primal.abs().amax(-1) / scale, result.primal_residual);
-  result.complementarity_residual = torch::where(
-      use, (result.lambda * result.w).abs().amax(-1) / scale, result.complementarity_residual);
+  auto [primal_residual, complementarity_residual] = residuals(F, q, mu, result.lambda, result.w);
+  result.primal_residual = torch::where(use, primal_residual, result.primal_residual);
+  result.complementarity_residual = torch::where(use, complementarity_residual, result.complementarity_residual);
 }
 
-// Mehrotra predictor-corrector on λ ∘ w = μ, w = Fλ + q. Runs with whatever grad mode is
-// active: without a graph for the implicit path, recorded for the unrolled baseline.
-Iterates run_interior_point(const torch::Tensor& F, const torch::Tensor& q, const torch::Tensor& mu,
-                            const SolverOptions& options) {
+// Mehrotra predictor-corrector on λ ∘ w = μ, w = Fλ + q, for a problem normalised to
+// max|F| = max|q| = 1. Runs with whatever grad mode is active: without a graph for the
+// implicit path, recorded for the unrolled baseline.
+Iterates run_normalised(const torch::Tensor& F, const torch::Tensor& q, const torch::Tensor& mu,
+                        const SolverOptions& options) {
   const double tolerance = options.tolerance_for(q.scalar_type());
   const double infinity = std::numeric_limits<double>::infinity();
-  const torch::Tensor scale = 1.0 + q.abs().amax(-1);
+  const int64_t batch = q.size(0);
   const torch::Tensor identity = torch::eye(q.size(-1), q.options());
 
-  // The all-ones start is well centred (λ ∘ w = 1); w is not yet Fλ + q, the primal
-  // residual is driven to zero along with the complementarity gap.
-  torch::Tensor lambda = torch::ones_like(q);
-  torch::Tensor w = torch::ones_like(q);
-  Iterates best{lambda, w, torch::zeros({q.size(0)}, q.options().dtype(torch::kBool)),
-                torch::zeros({q.size(0)}, q.options().dtype(torch::kLong)),
-                torch::full({q.size(0)}, infinity, q.options()),
-                torch::full({q.size(0)}, infinity, q.options())};
-  torch::Tensor best_merit = torch::full({q.size(0)}, infinity, q.options());
+  // λ = w = s·1 is perfectly centred; s = max(1, √max μ) starts above the target
+  // complementarity. w is not yet Fλ + q: the primal residual goes to zero with the gap.
+  const torch::Tensor start = mu.amax(-1, true).clamp_min(1.0).sqrt().expand_as(q);
+  torch::Tensor lambda = start;
+  torch::Tensor w = start;
+  Iterates best{lambda, w, torch::zeros({batch}, q.options().dtype(torch::kBool)),
+                torch::zeros({batch}, q.options().dtype(torch::kLong)),
+                torch::full({batch}, infinity, q.options()), torch::full({batch}, infinity, q.options())};
+  torch::Tensor best_merit = torch::full({batch}, infinity, q.options());
 
   for (int64_t iteration = 0;; ++iteration) {
     const torch::Tensor primal = batched_matvec(F, lambda) + q - w;
     const torch::Tensor complementarity = lambda * w;
-    const torch::Tensor primal_residual = primal.abs().amax(-1) / scale;
-    const torch::Tensor complementarity_residual = (complementarity - mu).abs().amax(-1) / scale;
+    auto [primal_residual, complementarity_residual] = residuals(F, q, mu, lambda, w);
     const torch::Tensor merit = torch::maximum(primal_residual, complementarity_residual);
     const torch::Tensor improved = merit < best_merit;
     const torch::Tensor improved_column = improved.unsqueeze(-1);
@@ -152,14 +164,35 @@ Iterates run_interior_point(const torch::Tensor& F, const torch::Tensor& q, cons
                                      .logical_and(torch::isfinite(d_w).all(-1))
                                      .logical_and(best.converged.logical_not());
     const torch::Tensor step = torch::where(usable, alpha, torch::zeros_like(alpha)).unsqueeze(-1);
-    const torch::Tensor safe_d_lambda = torch::where(usable.unsqueeze(-1), d_lambda, torch::zeros_like(d_lambda));
-    const torch::Tensor safe_d_w = torch::where(usable.unsqueeze(-1), d_w, torch::zeros_like(d_w));
-    lambda = lambda + step * safe_d_lambda;
-    w = w + step * safe_d_w;
+    const torch::Tensor usable_column = usable.unsqueeze(-1);
+    lambda = lambda + step * torch::where(usable_column, d_lambda, torch::zeros_like(d_lambda));
+    w = w + step * torch::where(usable_column, d_w, torch::zeros_like(d_w));
     best.iterations = best.iterations + best.converged.logical_not().to(torch::kLong);
   }
   polish_exact_solutions(F, q, mu, tolerance, best);
   return best;
+}
+
+// Normalises the problem so one tolerance and one starting point fit every scale of F, q
+// and μ: with λ = (β/φ) λ', w = β w' for φ = max|F|, β = max|q|, the LCP becomes
+// F' = F/φ, q' = q/β, μ' = μ φ/β².
+Iterates run_interior_point(const torch::Tensor& F, const torch::Tensor& q, const torch::Tensor& mu,
+                            const SolverOptions& options) {
+  const int64_t batch = q.size(0);
+  if (q.numel() == 0) {
+    return {q, q, torch::ones({batch}, q.options().dtype(torch::kBool)),
+            torch::zeros({batch}, q.options().dtype(torch::kLong)), torch::zeros({batch}, q.options()),
+            torch::zeros({batch}, q.options())};
+  }
+  const torch::Tensor matrix_scale = F.abs().amax({-2, -1});  // > 0: F has a positive diagonal
+  const torch::Tensor q_max = q.abs().amax(-1);
+  const torch::Tensor q_scale = torch::where(q_max > 0, q_max, torch::ones_like(q_max));
+  const torch::Tensor lambda_scale = (q_scale / matrix_scale).unsqueeze(-1);
+  Iterates result = run_normalised(F / matrix_scale.view({batch, 1, 1}), q / q_scale.unsqueeze(-1),
+                                   mu * (matrix_scale / (q_scale * q_scale)).unsqueeze(-1), options);
+  result.lambda = result.lambda * lambda_scale;
+  result.w = result.w * q_scale.unsqueeze(-1);
+  return result;
 }
 
 // Solver settings travel to the static layer functions as one CPU tensor.

@@ -12,8 +12,9 @@ struct SolverOptions {
   // Target centering: the solver returns λ ≥ 0, w = Fλ + q ≥ 0 with λ ∘ w = μ·1.
   // μ = 0 is the exact LCP. A tensor μ passed to solve() replaces this value.
   double mu = 0.0;
-  // On the scaled residuals max|Fλ + q − w| and max|λ ∘ w − μ|, each divided by
-  // 1 + max|q|. Unset: 1e-10 in float64, 1e-5 in float32.
+  // On the residuals of the problem normalised to max|F| = max|q| = 1 (scale-free):
+  // primal max|Fλ + q − w| / (1 + max|q|), complementarity max|λᵢwᵢ − μᵢ| / (1 + μᵢ).
+  // Unset: 1e-10 in float64, 1e-5 in float32.
   std::optional<double> tolerance;
   int64_t max_iterations = 100;
   // Fraction of the distance to the boundary λ, w ≥ 0 a step may cover.
@@ -34,8 +35,8 @@ struct SolverOptions {
 struct SolverSummary {
   torch::Tensor converged;                 // bool (B)
   torch::Tensor iterations;                // int64 (B)
-  torch::Tensor primal_residual;           // (B) scaled max|Fλ + q − w| at the returned λ
-  torch::Tensor complementarity_residual;  // (B) scaled max|λ ∘ w − μ|
+  torch::Tensor primal_residual;           // (B) at the returned λ, as in SolverOptions::tolerance
+  torch::Tensor complementarity_residual;  // (B)
 };
 
 struct Solution {
