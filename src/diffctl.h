@@ -22,10 +22,18 @@
 #include "src/lqr/lqr_cost.h"
 #include "src/lqr/discount_annealing.h"
 #include "src/lqr/reference_lqr.h"
+#include "src/lcp/interior_point.h"
+#include "src/lcp/reference_lcp.h"
+#include "src/lcp/p_matrix.h"
+#include "src/lcp/smoothing.h"
+#include "src/lcp/lcs_dynamics.h"
 
 #include "modules/linear_policy.h"
+#include "modules/p_matrix_parameterization.h"
+#include "modules/lcs_layer.h"
 
 #include "data/data_path.h"
+#include "data/lcs/random_lcp.h"
 #include "data/envs/cartpole.h"
 #include "data/lqr/lqr_instance.h"
 #include "data/lqr/system_domain.h"
