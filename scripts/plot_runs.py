@@ -7,6 +7,8 @@
   against the step with 10-90 percentile bands per mode (domain-randomized-lqr-sgd.md, Fig. 1).
 - A trainer run (metrics.jsonl): learning_curve.csv and learning_curve.png, the evaluation
   metrics against the step.
+- An lcs_smoothing run (smoothing.csv): smoothing.png, lambda(z) and dlambda/dz per smoothing
+  mode and the contact-aware centering mu(z) (lcs-first-order-policy-gradient.md, section 4).
 """
 import csv
 import json
@@ -80,6 +82,23 @@ def plot_learning_curve(run_dir: Path) -> Path:
     return save_figure(figure, (axis,), run_dir / "learning_curve.png")
 
 
+def plot_smoothing(run_dir: Path) -> Path:
+    rows = list(csv.DictReader(open(run_dir / "smoothing.csv")))
+    z = [float(row["z"]) for row in rows]
+    modes = ("exact", "constant", "contact_aware", "randomized")
+    figure, (impulse_axis, slope_axis, mu_axis) = plt.subplots(1, 3, figsize=(15, 4))
+    for mode in modes:
+        style = {"linestyle": "--"} if mode == "randomized" else {}
+        label = mode.replace("_", "-")
+        impulse_axis.plot(z, [float(row[f"lambda_{mode}"]) for row in rows], label=label, **style)
+        slope_axis.plot(z, [float(row[f"dlambda_dz_{mode}"]) for row in rows], label=label, **style)
+    mu_axis.plot(z, [float(row["mu_contact_aware"]) for row in rows], label="contact-aware mu(z)")
+    impulse_axis.set(xlabel="z = Dx + Eu + d", ylabel="lambda", title="Contact impulse")
+    slope_axis.set(xlabel="z", ylabel="dlambda/dz", title="Its gradient")
+    mu_axis.set(xlabel="z", ylabel="mu", title="Contact-aware centering (Prop. 4.2)")
+    return save_figure(figure, (impulse_axis, slope_axis, mu_axis), run_dir / "smoothing.png")
+
+
 def main(arguments):
     if not arguments:
         print(__doc__, file=sys.stderr)
@@ -88,10 +107,12 @@ def main(arguments):
         run_dir = Path(argument)
         if (run_dir / "comparison.csv").exists():
             print(plot_comparison(run_dir))
+        elif (run_dir / "smoothing.csv").exists():
+            print(plot_smoothing(run_dir))
         elif (run_dir / "metrics.jsonl").exists():
             print(plot_learning_curve(run_dir))
         else:
-            print(f"plot_runs.py: {run_dir}: no comparison.csv or metrics.jsonl", file=sys.stderr)
+            print(f"plot_runs.py: {run_dir}: no comparison.csv, smoothing.csv or metrics.jsonl", file=sys.stderr)
             return 2
     return 0
 

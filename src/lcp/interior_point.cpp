@@ -105,11 +105,10 @@ Iterates run_normalised(const torch::Tensor& F, const torch::Tensor& q, const to
   const int64_t batch = q.size(0);
   const torch::Tensor identity = torch::eye(q.size(-1), q.options());
 
-  // λ = w = s·1 is perfectly centred; s = max(1, √max μ) starts above the target
-  // complementarity. w is not yet Fλ + q: the primal residual goes to zero with the gap.
-  const torch::Tensor start = mu.amax(-1, true).clamp_min(1.0).sqrt().expand_as(q);
-  torch::Tensor lambda = start;
-  torch::Tensor w = start;
+  // λ = w = 1 is perfectly centred and above the target complementarity (μ ≤ 1 after
+  // normalisation). w is not yet Fλ + q: the primal residual goes to zero with the gap.
+  torch::Tensor lambda = torch::ones_like(q);
+  torch::Tensor w = torch::ones_like(q);
   Iterates best{lambda, w, torch::zeros({batch}, q.options().dtype(torch::kBool)),
                 torch::zeros({batch}, q.options().dtype(torch::kLong)),
                 torch::full({batch}, infinity, q.options()), torch::full({batch}, infinity, q.options())};
@@ -174,8 +173,8 @@ Iterates run_normalised(const torch::Tensor& F, const torch::Tensor& q, const to
 }
 
 // Normalises the problem so one tolerance and one starting point fit every scale of F, q
-// and μ: with λ = (β/φ) λ', w = β w' for φ = max|F|, β = max|q|, the LCP becomes
-// F' = F/φ, q' = q/β, μ' = μ φ/β².
+// and μ: with λ = (β/φ) λ', w = β w' for φ = max|F| and β = max(max|q|, √(φ max μ)), the
+// LCP becomes F' = F/φ, q' = q/β, μ' = μ φ/β² ≤ 1, all of order one at most.
 Iterates run_interior_point(const torch::Tensor& F, const torch::Tensor& q, const torch::Tensor& mu,
                             const SolverOptions& options) {
   const int64_t batch = q.size(0);
@@ -185,8 +184,8 @@ Iterates run_interior_point(const torch::Tensor& F, const torch::Tensor& q, cons
             torch::zeros({batch}, q.options())};
   }
   const torch::Tensor matrix_scale = F.abs().amax({-2, -1});  // > 0: F has a positive diagonal
-  const torch::Tensor q_max = q.abs().amax(-1);
-  const torch::Tensor q_scale = torch::where(q_max > 0, q_max, torch::ones_like(q_max));
+  const torch::Tensor scale = torch::maximum(q.abs().amax(-1), (matrix_scale * mu.amax(-1)).sqrt());
+  const torch::Tensor q_scale = torch::where(scale > 0, scale, torch::ones_like(scale));
   const torch::Tensor lambda_scale = (q_scale / matrix_scale).unsqueeze(-1);
   Iterates result = run_normalised(F / matrix_scale.view({batch, 1, 1}), q / q_scale.unsqueeze(-1),
                                    mu * (matrix_scale / (q_scale * q_scale)).unsqueeze(-1), options);

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# A short lqr_pg run, plotted: learning_curve.csv and a non-empty PNG must appear.
+# A short lqr_pg run and the lcs_smoothing example, plotted: learning_curve.csv and
+# non-empty PNGs must appear.
 #   plot_runs_test.sh BIN_DIR SCRATCH_DIR
 set -euo pipefail
 bin=$1
@@ -9,4 +10,7 @@ rm -rf "$scratch"
 /usr/bin/python3 scripts/plot_runs.py "$scratch/run"
 test -s "$scratch/run/learning_curve.png"
 test "$(wc -l < "$scratch/run/learning_curve.csv")" -eq 3   # header + evaluations at 100, 200
+"$bin/lcs_smoothing" --config data/configs/lcs_smoothing_1d.json --set points=21 --out "$scratch/smoothing" >/dev/null
+/usr/bin/python3 scripts/plot_runs.py "$scratch/smoothing"
+test -s "$scratch/smoothing/smoothing.png"
 echo "plot ok"

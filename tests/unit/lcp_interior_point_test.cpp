@@ -77,6 +77,39 @@ TEST(LcpInteriorPoint, PerContactCenteringHoldsElementwise) {
   EXPECT_LE(solution.summary.iterations.max().item<int64_t>(), 40);
 }
 
+// Property test over scales: the normalisation makes one tolerance and starting point work
+// for F, q and μ spanning twelve orders of magnitude, including q = 0 and mixed μᵢ = 0.
+TEST(LcpInteriorPoint, ConvergesAcrossScalesOfFQAndMu) {
+  auto generator = make_generator(16);
+  for (double f_scale : {1e-3, 1.0, 1e3}) {
+    for (double q_scale : {0.0, 1e-3, 1.0, 1e3}) {
+      for (double mu_scale : {0.0, 1e-4, 1.0, 100.0, -1.0}) {  // −1: half the μᵢ zero, half U(0, 1)
+        for (int64_t n : {1, 3, 8}) {
+          const LcpBatch problems = random_p_matrix_lcps(30, n, generator);
+          const auto F = problems.F * f_scale;
+          const auto q = problems.q * q_scale;
+          auto mu = torch::full_like(q, mu_scale);
+          if (mu_scale < 0) {
+            const auto draw = torch::rand(q.sizes(), generator, torch::kFloat64);
+            mu = torch::where(draw < 0.5, torch::zeros_like(draw), draw);
+          }
+          const lcp::Solution solution = lcp::solve(F, q, mu);
+          const std::string where = "F×" + std::to_string(f_scale) + " q×" + std::to_string(q_scale) +
+                                    " mu " + std::to_string(mu_scale) + " n " + std::to_string(n);
+          ASSERT_TRUE(solution.summary.converged.all().item<bool>()) << where;
+          ASSERT_TRUE((solution.lambda >= 0).all().item<bool>()) << where;
+          // λ ∘ w = μ relative to the problem's own complementarity scale β²/φ.
+          const auto beta = torch::maximum(q.abs().amax(-1), (F.abs().amax({-2, -1}) * mu.amax(-1)).sqrt());
+          const auto unit = (beta * beta / F.abs().amax({-2, -1})).clamp_min(1e-300).unsqueeze(-1);
+          const auto w = torch::matmul(F, solution.lambda.unsqueeze(-1)).squeeze(-1) + q;
+          EXPECT_LE(((solution.lambda * w - mu).abs() / (unit + mu)).max().item<double>(), 1e-8) << where;
+          EXPECT_GE((w / beta.clamp_min(1e-300).unsqueeze(-1)).min().item<double>(), -1e-9) << where;
+        }
+      }
+    }
+  }
+}
+
 TEST(LcpInteriorPoint, SolvesInFloat32WithItsDefaultTolerance) {
   const LcpBatch problems = random_p_matrix_lcps(200, 8, make_generator(10));
   const lcp::Solution exact = lcp::solve(problems.F, problems.q);
