@@ -148,9 +148,11 @@ Iterates run_normalised(const torch::Tensor& F, const torch::Tensor& q, const to
         ((lambda + alpha_affine * d_lambda_affine) * (w + alpha_affine * d_w_affine) - mu)
             .mean(-1, true)
             .clamp_min(0.0);
+    const torch::Tensor positive_gap = gap > 0;  // no 0/0 in either branch (unrolled backward)
     const torch::Tensor centring =
-        torch::where(gap > 0, (gap_affine / gap.clamp_min(1e-300)).pow(3).clamp_max(1.0),
-                     torch::zeros_like(gap));
+        torch::where(positive_gap, (gap_affine / torch::where(positive_gap, gap, torch::ones_like(gap))).pow(3),
+                     torch::zeros_like(gap))
+            .clamp_max(1.0);
     // Corrector: centred target plus Mehrotra's second-order term, same factorisation.
     auto [d_lambda, d_w] = newton_step(mu + centring * gap - d_lambda_affine * d_w_affine);
 
@@ -183,8 +185,11 @@ Iterates run_interior_point(const torch::Tensor& F, const torch::Tensor& q, cons
             torch::zeros({batch}, q.options().dtype(torch::kLong)), torch::zeros({batch}, q.options()),
             torch::zeros({batch}, q.options())};
   }
-  const torch::Tensor matrix_scale = F.abs().amax({-2, -1});  // > 0: F has a positive diagonal
-  const torch::Tensor scale = torch::maximum(q.abs().amax(-1), (matrix_scale * mu.amax(-1)).sqrt());
+  // Constants of the change of variables (the solution does not depend on them), so the
+  // unrolled backward does not differentiate them (√0 has no derivative).
+  const torch::Tensor matrix_scale = F.detach().abs().amax({-2, -1});  // > 0: a positive diagonal
+  const torch::Tensor scale =
+      torch::maximum(q.detach().abs().amax(-1), (matrix_scale * mu.detach().amax(-1)).sqrt());
   const torch::Tensor q_scale = torch::where(scale > 0, scale, torch::ones_like(scale));
   const torch::Tensor lambda_scale = (q_scale / matrix_scale).unsqueeze(-1);
   Iterates result = run_normalised(F / matrix_scale.view({batch, 1, 1}), q / q_scale.unsqueeze(-1),
