@@ -56,17 +56,15 @@ Curve curve_for(SmoothingMode mode, double mu, const diffctl::LCSLayerOptions& b
 }  // namespace
 
 int main(int argc, char** argv) {
-  const std::string program = fs::path(argv[0]).filename().string();
-  return diffctl::exit_code_of(program, [&] {
-    const auto options = diffctl::parse_run_options(
-        argc, argv,
-        "lcs_smoothing: lambda(z) and dlambda/dz of the 1-D contact LCP under exact, constant,\n"
-        "contact-aware and randomized smoothing. Example:\n"
-        "  build/bin/lcs_smoothing --config data/configs/lcs_smoothing_1d.json");
-    if (!options) return;
-    if (options->resume) throw diffctl::InputError("--resume: lcs_smoothing has no checkpoints to resume");
-    const torch::Device device = diffctl::parse_device(options->device);
-    diffctl::ConfigReader reader(diffctl::load_run_config(*options));
+  return diffctl::run_executable(
+      argc, argv,
+      "lcs_smoothing: lambda(z) and dlambda/dz of the 1-D contact LCP under exact, constant,\n"
+      "contact-aware and randomized smoothing. Example:\n"
+      "  build/bin/lcs_smoothing --config data/configs/lcs_smoothing_1d.json",
+      [&](const diffctl::RunOptions& options) {
+    if (options.resume) throw diffctl::InputError("--resume: lcs_smoothing has no checkpoints to resume");
+    const torch::Device device = diffctl::parse_device(options.device);
+    diffctl::ConfigReader reader(diffctl::load_run_config(options));
     const double stiffness = reader.number("stiffness", 1.0, 0.0, true);
     const double z_min = reader.number("z_min", -1.0);
     const double z_max = reader.number("z_max", 1.0);
@@ -84,7 +82,7 @@ int main(int argc, char** argv) {
                                 std::to_string(z_max));
     }
 
-    const std::string run_dir = diffctl::choose_run_directory(*options);
+    const std::string run_dir = diffctl::choose_run_directory(options);
     diffctl::require_fresh_run_directory(run_dir);
     const auto start = std::chrono::steady_clock::now();
     diffctl::seed_globally(static_cast<uint64_t>(seed));

@@ -65,15 +65,13 @@ std::string comparison_rows(const std::string& mode, const std::string& metrics_
 }  // namespace
 
 int main(int argc, char** argv) {
-  const std::string program = fs::path(argv[0]).filename().string();
-  return diffctl::exit_code_of(program, [&] {
-    const auto options = diffctl::parse_run_options(
-        argc, argv,
-        "lqr_dr_vs_sa: DR vs SA minibatch SGD on domain-randomized LQR (trials per mode,\n"
-        "percentile bands). Example: build/bin/lqr_dr_vs_sa --config data/configs/cartpole_dr_vs_sa.json");
-    if (!options) return;
-    const torch::Device device = diffctl::parse_device(options->device);
-    nlohmann::json config = diffctl::load_run_config(*options);
+  return diffctl::run_executable(
+      argc, argv,
+      "lqr_dr_vs_sa: DR vs SA minibatch SGD on domain-randomized LQR (trials per mode,\n"
+      "percentile bands). Example: build/bin/lqr_dr_vs_sa --config data/configs/cartpole_dr_vs_sa.json",
+      [&](const diffctl::RunOptions& options) {
+    const torch::Device device = diffctl::parse_device(options.device);
+    nlohmann::json config = diffctl::load_run_config(options);
     const auto modes = read_modes(config);
 
     std::vector<std::unique_ptr<diffctl::LqrPgTrainer>> trainers;
@@ -94,20 +92,20 @@ int main(int argc, char** argv) {
     resolved.erase("mode");
     resolved["modes"] = modes;
 
-    const std::string run_dir = diffctl::choose_run_directory(*options);
-    if (!options->resume) diffctl::require_fresh_run_directory(run_dir);
+    const std::string run_dir = diffctl::choose_run_directory(options);
+    if (!options.resume) diffctl::require_fresh_run_directory(run_dir);
     for (auto& trainer : trainers) trainer->prepare();
-    diffctl::open_run_directory(run_dir, resolved, options->resume);
+    diffctl::open_run_directory(run_dir, resolved, options.resume);
 
     nlohmann::json summary;
     std::string csv = "mode,step,cost_p10,cost_p50,cost_p90,k_norm_p10,k_norm_p50,k_norm_p90\n";
     double wall_time_s = 0.0;
     for (size_t i = 0; i < modes.size(); ++i) {
       const std::string mode_dir = (fs::path(run_dir) / modes[i]).string();
-      const bool resume_mode = options->resume && fs::exists(fs::path(mode_dir) / "config.json");
+      const bool resume_mode = options.resume && fs::exists(fs::path(mode_dir) / "config.json");
       diffctl::open_run_directory(mode_dir, mode_configs[i], resume_mode);
-      if (!options->quiet) std::cerr << "mode " << modes[i] << ":\n";
-      const auto mode_summary = trainers[i]->run(mode_dir, resume_mode, options->quiet);
+      if (!options.quiet) std::cerr << "mode " << modes[i] << ":\n";
+      const auto mode_summary = trainers[i]->run(mode_dir, resume_mode, options.quiet);
       for (const auto& item : mode_summary.items()) {
         if (item.key().rfind("final_cost", 0) == 0 || item.key().rfind("k_norm", 0) == 0 ||
             item.key() == "unstable_fraction" || item.key() == "optimal_cost_lower_bound") {

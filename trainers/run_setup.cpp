@@ -84,4 +84,13 @@ int exit_code_of(const std::string& program, const std::function<void()>& body) 
   }
 }
 
+int run_executable(int argc, const char* const* argv, const std::string& description,
+                   const std::function<void(const RunOptions&)>& body) {
+  const std::string program = std::filesystem::path(argv[0]).filename().string();
+  return exit_code_of(program, [&] {
+    const auto options = parse_run_options(argc, argv, description);
+    if (options) body(*options);
+  });
+}
+
 }  // namespace diffctl

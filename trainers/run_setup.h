@@ -31,4 +31,9 @@ void open_run_directory(const std::string& run_dir, const nlohmann::json& resolv
 // (InputError), 1 for any other failure.
 int exit_code_of(const std::string& program, const std::function<void()>& body);
 
+// The preamble every executable shares: parses the command line (after --help, exits 0
+// without calling `body`), then runs `body` under exit_code_of with the program's name.
+int run_executable(int argc, const char* const* argv, const std::string& description,
+                   const std::function<void(const RunOptions&)>& body);
+
 }  // namespace diffctl

@@ -4,27 +4,23 @@
 #include "src/device.h"
 #include "trainers/run_setup.h"
 
-#include <filesystem>
 #include <iostream>
 
 namespace diffctl {
 
 int run_trainer_main(int argc, const char* const* argv, const std::string& description,
                      const TrainerFactory& make_trainer) {
-  const std::string program = std::filesystem::path(argv[0]).filename().string();
-  return exit_code_of(program, [&] {
-    const auto options = parse_run_options(argc, argv, description);
-    if (!options) return;
-    const torch::Device device = parse_device(options->device);
-    ConfigReader config(load_run_config(*options));
+  return run_executable(argc, argv, description, [&](const RunOptions& options) {
+    const torch::Device device = parse_device(options.device);
+    ConfigReader config(load_run_config(options));
     const auto trainer = make_trainer(config, device);
     config.finish();
-    const std::string run_dir = choose_run_directory(*options);
+    const std::string run_dir = choose_run_directory(options);
     // Fail on an unusable --out before the (possibly long) preparation.
-    if (!options->resume) require_fresh_run_directory(run_dir);
+    if (!options.resume) require_fresh_run_directory(run_dir);
     trainer->prepare();
-    open_run_directory(run_dir, config.resolved(), options->resume);
-    const auto summary = trainer->run(run_dir, options->resume, options->quiet);
+    open_run_directory(run_dir, config.resolved(), options.resume);
+    const auto summary = trainer->run(run_dir, options.resume, options.quiet);
     std::cout << "run directory: " << run_dir << "\n" << summary.dump(2) << std::endl;
   });
 }
