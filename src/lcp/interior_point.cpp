@@ -200,7 +200,7 @@ Iterates run_interior_point(const torch::Tensor& F, const torch::Tensor& q, cons
 }
 
 // Solver settings travel to the static layer functions as one CPU tensor.
-enum Setting : int64_t { kTolerance, kMaxIterations, kFraction, kGradientFloor, kSettingCount };
+enum Setting : int64_t { kTolerance, kMaxIterations, kFraction, kGradientFloor };
 
 torch::Tensor settings_tensor(const SolverOptions& options, torch::ScalarType dtype) {
   return torch::tensor({options.tolerance_for(dtype), static_cast<double>(options.max_iterations),
