@@ -85,7 +85,7 @@ nlohmann::json Trainer::run(const std::string& run_dir, bool resume, bool quiet)
   };
   for (int64_t step_index = first_step; step_index <= steps_; ++step_index) {
     nlohmann::json metrics = step(step_index);
-    const bool last = step_index == steps_;
+    const bool last = step_index == steps_ || stopped_early();
     const bool evaluate_now = last || (eval_every_ > 0 && step_index % eval_every_ == 0);
     if (evaluate_now) metrics.update(evaluate());
     if (evaluate_now || step_index % log_every_ == 0) log.write(step_index, elapsed(), metrics);
@@ -93,6 +93,7 @@ nlohmann::json Trainer::run(const std::string& run_dir, bool resume, bool quiet)
     if (!last && checkpoint_every_ > 0 && step_index % checkpoint_every_ == 0) {
       save_checkpoint(checkpoint_path, step_index, elapsed());
     }
+    if (last) break;
   }
   progress.finish();
   if (steps_ == 0 && !resume) log.write(0, elapsed(), evaluate());

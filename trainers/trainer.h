@@ -51,6 +51,9 @@ class Trainer {
   virtual void load_state(torch::serialize::InputArchive& archive) = 0;
   // The trained policy as TorchScript, written to policy.pt (none by default).
   virtual std::optional<torch::jit::Module> policy() const { return std::nullopt; }
+  // True once the run cannot go on (e.g. it diverged): the loop evaluates, logs and ends
+  // after the current step, and the summary reports why.
+  virtual bool stopped_early() const { return false; }
 
   // The run's random stream: everything random draws from it, so runs are reproducible
   // and its state is checkpointed.

@@ -1,0 +1,48 @@
+#pragma once
+
+#include "data/value/tabular_mdp.h"
+
+#include <ATen/core/Generator.h>
+#include <torch/types.h>
+
+#include <string>
+
+namespace diffctl {
+
+// Offline policy-evaluation data of implicit-value-estimators.md, float64: features φ(s)
+// (rows) with value targets from discounted returns, and a test set of (features, true or
+// Monte-Carlo values). `reward_offset` is added to every reward, the terminal one included.
+struct ValueDataset {
+  torch::Tensor train_features;  // (N, k)
+  torch::Tensor train_targets;   // (N)
+  torch::Tensor test_features;   // (M, k)
+  torch::Tensor test_targets;    // (M)
+};
+
+// The chain: 11 states, "next" i → i+1 (i ≤ 8), 9 → 0 with +10, 10 → 0; "reset" 0–9 → 10
+// with 0, 10 → 0 with +1; π = [0.95, 0.05], γ = 0.9, one-hot features. Train: 50
+// trajectories of 100 steps from uniform starts, the return of each first state. Test: the
+// exact values of all 11 states.
+TabularMdp chain_mdp(double reward_offset);
+ValueDataset chain_dataset(double reward_offset, at::Generator& generator);
+
+// Four rooms: 11×11 grid with walls, goal (7, 1) paying 1 on the way to an absorbing
+// terminal (state 121, zero features); moves succeed with 2/3, slip to each other direction
+// with 1/9, blocked moves stay; γ = 0.9; π ε-greedy(0.1) on the offset-free Q*. Train: 80
+// trajectories × 80 steps from uniform starts, every visited state with its truncated
+// return. Test: exact values of every open cell and the terminal.
+TabularMdp four_rooms_mdp(double reward_offset);
+ValueDataset four_rooms_dataset(double reward_offset, at::Generator& generator);
+
+// Mountain car (Sutton & Barto) with 20×20 normalised radial-basis features, γ = 0.99, the
+// ε-greedy(0.1) energy-pumping policy. Train: 10 episodes of at most 200 steps, every
+// visited state with its truncated return. Test: held-out episodes, 1000 states with their
+// Monte-Carlo returns.
+ValueDataset mountain_car_dataset(double reward_offset, at::Generator& generator);
+// φ(x, v) (B, 400) for positions and velocities (B).
+torch::Tensor mountain_car_features(const torch::Tensor& position, const torch::Tensor& velocity);
+
+// By name: "chain", "four_rooms" or "mountain_car" (InputError otherwise).
+ValueDataset make_value_dataset(const std::string& domain, double reward_offset, at::Generator& generator);
+
+}  // namespace diffctl

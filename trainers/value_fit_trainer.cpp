@@ -1,0 +1,162 @@
+#include "trainers/value_fit_trainer.h"
+
+#include "src/config/config_reader.h"
+#include "src/error.h"
+
+#include <torch/linalg.h>
+#include <torch/torch.h>
+
+#include <cmath>
+
+namespace diffctl {
+
+ValueFitTrainer::ValueFitTrainer(ConfigReader& config, torch::Device device)
+    : Trainer(config, device, /*default_steps=*/300) {
+  domain_ = config.choice("domain", "chain", {"chain", "four_rooms", "mountain_car"});
+  implicit_ = config.choice("parameterization", "implicit", {"explicit", "implicit"}) == "implicit";
+  eta_ = config.number("eta", 0.95, 0.0, false, 1.0 - 1e-12);
+  learning_rate_ = config.number("learning_rate", 0.1, 0.0, true);
+  reward_offset_ = config.number("reward_offset", 0.0);
+  batch_size_ = config.integer("batch_size", 25, 1);
+  num_actions_ = config.integer("num_actions", 1, 1, 64);
+  forward_solver_ = config.choice("forward", "value_iteration", {"value_iteration", "direct"}) == "direct"
+                        ? ChainForwardSolver::direct
+                        : ChainForwardSolver::value_iteration;
+  backward_solver_ = config.choice("backward", "direct", {"direct", "gmres"}) == "gmres" ? ChainBackwardSolver::gmres
+                                                                                         : ChainBackwardSolver::direct;
+  measure_variance_ = config.boolean("measure_variance", true);
+  if (device.type() != torch::kCPU) {
+    throw InputError("--device: value_fit runs on the CPU (small tabular and RBF problems), got " + device.str());
+  }
+}
+
+void ValueFitTrainer::prepare() {
+  // The data first, then the chain, from the run's stream: the same seed gives the same data
+  // and the same initial θ for both parameterizations (and every reward offset).
+  data_ = make_value_dataset(domain_, reward_offset_, generator());
+  const int64_t features = data_.train_features.size(1);
+  chain_ = MarkovRewardChain(MarkovRewardChainOptions(features)
+                                 .num_actions(num_actions_)
+                                 .eta(eta_)
+                                 .forward_solver(forward_solver_)
+                                 .backward_solver(backward_solver_),
+                             generator());
+  if (!implicit_) linear_ = LinearValue(chain_);
+  torch::NoGradGuard no_grad;
+  initial_residual_norm_ = (torch::matmul(data_.test_features, weights()) - data_.test_targets).norm().item<double>();
+}
+
+torch::Tensor ValueFitTrainer::weights() { return implicit_ ? chain_->forward() : linear_->forward(); }
+
+std::vector<torch::Tensor> ValueFitTrainer::parameters() const {
+  return implicit_ ? chain_->parameters() : linear_->parameters();
+}
+
+nlohmann::json ValueFitTrainer::step(int64_t step) {
+  const torch::Tensor batch = torch::randint(data_.train_features.size(0), {batch_size_}, generator(), torch::kLong);
+  const torch::Tensor prediction = torch::matmul(data_.train_features.index_select(0, batch), weights());
+  const torch::Tensor loss = 0.5 * (prediction - data_.train_targets.index_select(0, batch)).pow(2).mean();
+  const double loss_value = loss.item<double>();
+  nlohmann::json metrics{{"loss", std::isfinite(loss_value) ? nlohmann::json(loss_value) : nlohmann::json()}};
+  if (!std::isfinite(loss_value)) {
+    diverged_ = true;
+    diverged_step_ = step;
+    return metrics;
+  }
+  const auto parameters = this->parameters();
+  const auto gradients = torch::autograd::grad({loss}, parameters);
+  torch::NoGradGuard no_grad;
+  bool finite = true;
+  for (size_t i = 0; i < parameters.size(); ++i) {
+    parameters[i].sub_(learning_rate_ * gradients[i]);
+    finite = finite && torch::isfinite(parameters[i]).all().item<bool>();
+  }
+  if (!finite) {
+    diverged_ = true;
+    diverged_step_ = step;
+  }
+  if (implicit_) {
+    const ChainSolveReport& report = chain_->report();
+    metrics["forward_iterations"] = report.forward_iterations;
+    if (backward_solver_ == ChainBackwardSolver::gmres) metrics["gmres_iterations"] = report.backward_iterations;
+  }
+  return metrics;
+}
+
+// Theorem 5 to first order in α: an SGD step moves θ by −α M g_B, with g_B the mean of
+// k per-sample gradients gᵢ = rᵢφᵢ drawn with replacement, M = I (explicit) or
+// M = A⁻¹(I + η² diag(c))A⁻ᵀ (implicit, A = I − ηP, cₛ = Σⱼ Pₛⱼ²(θ̂ⱼ − (Pθ̂)ₛ)², the
+// Jacobian product JJᵀ of θ̂(w, F); P the rows of the maximising actions). Then
+// E‖Δθ‖²/‖EΔθ‖² = 1 + (mean‖Mgᵢ‖²/‖mean Mgᵢ‖² − 1)/k.
+double ValueFitTrainer::update_variance_ratio(const torch::Tensor& theta) {
+  const torch::Tensor residuals = torch::matmul(data_.train_features, theta) - data_.train_targets;
+  torch::Tensor per_sample = residuals.unsqueeze(-1) * data_.train_features;  // (N, k)
+  if (implicit_) {
+    const int64_t n = theta.size(0);
+    const torch::Tensor probabilities = chain_->transition_probabilities().reshape({n, num_actions_, n});
+    const torch::Tensor rewards = chain_->w.detach().reshape({n, num_actions_});
+    const torch::Tensor Q = rewards + eta_ * torch::matmul(probabilities, theta);
+    const torch::Tensor P = probabilities.gather(1, Q.argmax(-1).view({n, 1, 1}).expand({n, 1, n})).squeeze(1);
+    const torch::Tensor mean_next = torch::matmul(P, theta);
+    const torch::Tensor spread = (P * P * (theta.unsqueeze(0) - mean_next.unsqueeze(-1)).pow(2)).sum(-1);
+    const torch::Tensor A = torch::eye(n, theta.options()) - eta_ * P;
+    // Columns M gᵢ = A⁻¹ (I + η² diag(c)) A⁻ᵀ gᵢ, back to rows.
+    const torch::Tensor adjoint = torch::linalg::solve(A.t(), per_sample.t(), /*left=*/true);
+    per_sample = torch::linalg::solve(A, (1.0 + eta_ * eta_ * spread).unsqueeze(-1) * adjoint, /*left=*/true).t();
+  }
+  const torch::Tensor mean = per_sample.mean(0);
+  const double mean_square = per_sample.pow(2).sum(-1).mean().item<double>();
+  const double square_mean = mean.pow(2).sum().item<double>();
+  return 1.0 + (mean_square / std::max(square_mean, 1e-300) - 1.0) / static_cast<double>(batch_size_);
+}
+
+nlohmann::json ValueFitTrainer::evaluate() {
+  if (diverged_) return {{"residual_norm", nullptr}, {"diverged", true}};
+  torch::NoGradGuard no_grad;
+  const torch::Tensor theta = weights();
+  const torch::Tensor residual = torch::matmul(data_.test_features, theta) - data_.test_targets;
+  const torch::Tensor along_ones = residual.mean() * torch::ones_like(residual);
+  last_evaluation_ = {{"residual_norm", residual.norm().item<double>()},
+                      {"residual_ones_norm", along_ones.norm().item<double>()},
+                      {"residual_ortho_norm", (residual - along_ones).norm().item<double>()}};
+  if (measure_variance_) last_evaluation_["update_variance_ratio"] = update_variance_ratio(theta);
+  return last_evaluation_;
+}
+
+nlohmann::json ValueFitTrainer::summary() {
+  nlohmann::json result{{"initial_residual_norm", initial_residual_norm_},
+                        {"diverged", diverged_},
+                        {"final_residual_norm", diverged_ ? nlohmann::json() : last_evaluation_["residual_norm"]},
+                        {"residual_ones_norm", diverged_ ? nlohmann::json() : last_evaluation_["residual_ones_norm"]},
+                        {"residual_ortho_norm", diverged_ ? nlohmann::json() : last_evaluation_["residual_ortho_norm"]},
+                        {"train_size", data_.train_features.size(0)},
+                        {"features", data_.train_features.size(1)},
+                        {"batch_size", batch_size_}};
+  if (diverged_) result["diverged_step"] = diverged_step_;
+  if (!diverged_ && last_evaluation_.contains("update_variance_ratio")) {
+    result["update_variance_ratio"] = last_evaluation_["update_variance_ratio"];
+  }
+  return result;
+}
+
+void ValueFitTrainer::save_state(torch::serialize::OutputArchive& archive) const {
+  torch::serialize::OutputArchive model;
+  if (implicit_) {
+    chain_->save(model);
+  } else {
+    linear_->save(model);
+  }
+  archive.write("model", model);
+}
+
+void ValueFitTrainer::load_state(torch::serialize::InputArchive& archive) {
+  torch::serialize::InputArchive model;
+  archive.read("model", model);
+  if (implicit_) {
+    chain_->load(model);
+  } else {
+    linear_->load(model);
+  }
+}
+
+}  // namespace diffctl
