@@ -104,25 +104,37 @@ struct ChainLayer {
         theta = next;
         ++iterations;
       }
-    } else {
-      // Newton on T(θ) − θ = 0: θ ← (I − ηP_π)⁻¹ w_π, exact in one step for one action and
-      // policy iteration for the hard max; stops on a machine-precision residual.
-      const torch::Tensor identity = torch::eye(n, W.options());
-      while (iterations < 100 && !converged) {
+    }
+    // The LU of I − ηP_π at the returned θ serves the Newton steps and the direct backward;
+    // with one action P_π does not depend on θ and is factored once.
+    torch::Tensor transitions, lu, pivots;
+    auto factor_at = [&](const torch::Tensor& Q) {
+      transitions = policy_transitions(Q, P, s.temperature);
+      std::tie(lu, pivots) = torch::linalg_lu_factor(torch::eye(n, W.options()) - s.eta * transitions);
+    };
+    if (s.forward_solver == ChainForwardSolver::direct) {
+      // Newton on T(θ) − θ = 0: θ ← θ + (I − ηP_π)⁻¹ (T(θ) − θ), exact in one step for one
+      // action and policy iteration for the hard max; stops on a machine-precision residual.
+      while (iterations < 100) {
         const torch::Tensor Q = action_values(W, P, theta, s.eta);
         const torch::Tensor residual = bellman(Q, s.temperature) - theta;
+        if (!lu.defined() || W.size(1) > 1) factor_at(Q);
         converged = residual.abs().max().item<double>() <= 1e-12 * (1.0 + theta.abs().max().item<double>());
         if (converged) break;
-        const torch::Tensor jacobian = identity - s.eta * policy_transitions(Q, P, s.temperature);
-        theta = theta + torch::linalg::solve(jacobian, residual, /*left=*/true);
+        theta = theta + torch::linalg_lu_solve(lu, pivots, residual.unsqueeze(-1)).squeeze(-1);
         ++iterations;
       }
     }
-    const torch::Tensor transitions = policy_transitions(action_values(W, P, theta, s.eta), P, s.temperature);
-    const torch::Tensor system = torch::eye(n, W.options()) - s.eta * transitions;
+    if (s.forward_solver == ChainForwardSolver::value_iteration) {
+      const torch::Tensor Q = action_values(W, P, theta, s.eta);
+      if (s.backward_solver == ChainBackwardSolver::direct) {
+        factor_at(Q);
+      } else {
+        transitions = policy_transitions(Q, P, s.temperature);  // GMRES needs no factorisation
+      }
+    }
     std::vector<torch::Tensor> saved{transitions, inputs[3], inputs[4]};
     if (s.backward_solver == ChainBackwardSolver::direct) {
-      auto [lu, pivots] = torch::linalg_lu_factor(system);
       saved.push_back(lu);
       saved.push_back(pivots);
     }
