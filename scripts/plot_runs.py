@@ -7,6 +7,9 @@
   against the step with 10-90 percentile bands per mode (domain-randomized-lqr-sgd.md, Fig. 1).
 - A trainer run (metrics.jsonl): learning_curve.csv and learning_curve.png, the evaluation
   metrics against the step.
+- A value_sweep run (figure2.csv, figure3.csv): figure2.png, the final residual against the
+  reward offset per domain and parameterization, and figure3.png, the implicit final residual
+  against eta per offset, mean +- sd over seeds (implicit-value-estimators.md, Figures 2-3).
 - An lcs_smoothing run (smoothing.csv): smoothing.png, lambda(z) and dlambda/dz per smoothing
   mode and the contact-aware centering mu(z) (lcs-first-order-policy-gradient.md, section 4).
 """
@@ -99,6 +102,40 @@ def plot_smoothing(run_dir: Path) -> Path:
     return save_figure(figure, (impulse_axis, slope_axis, mu_axis), run_dir / "smoothing.png")
 
 
+def plot_value_sweep(run_dir: Path) -> Path:
+    rows2 = list(csv.DictReader(open(run_dir / "figure2.csv")))
+    domains = list(dict.fromkeys(row["domain"] for row in rows2))
+    figure, axes = plt.subplots(1, len(domains), figsize=(5 * len(domains), 4), squeeze=False)
+    for axis, domain in zip(axes[0], domains):
+        for parameterization in ("explicit", "implicit"):
+            rows = [r for r in rows2 if r["domain"] == domain and r["parameterization"] == parameterization]
+            offsets = [float(r["reward_offset"]) for r in rows]
+            mean = [number(r["mean"]) for r in rows]
+            sd = [number(r["sd"]) for r in rows]
+            line, = axis.plot(offsets, mean, marker="o",
+                              label=f"{parameterization} (lr {rows[0]['learning_rate']})")
+            axis.fill_between(offsets, [m - d for m, d in zip(mean, sd)], [m + d for m, d in zip(mean, sd)],
+                              alpha=0.2, color=line.get_color())
+        axis.set(xlabel="reward offset", ylabel="final ||Phi theta - y||", title=domain)
+    save_figure(figure, axes[0], run_dir / "figure2.png")
+
+    rows3 = list(csv.DictReader(open(run_dir / "figure3.csv")))
+    figure, axes = plt.subplots(1, len(domains), figsize=(5 * len(domains), 4), squeeze=False)
+    for axis, domain in zip(axes[0], domains):
+        offsets = list(dict.fromkeys(r["reward_offset"] for r in rows3 if r["domain"] == domain))
+        for offset in offsets:
+            rows = [r for r in rows3 if r["domain"] == domain and r["reward_offset"] == offset]
+            etas = [float(r["eta"]) for r in rows]
+            mean = [number(r["mean"]) for r in rows]
+            sd = [number(r["sd"]) for r in rows]
+            line, = axis.plot(etas, mean, marker="o", label=f"offset {offset}")
+            axis.fill_between(etas, [m - d for m, d in zip(mean, sd)], [m + d for m, d in zip(mean, sd)],
+                              alpha=0.15, color=line.get_color())
+        axis.set(xlabel="internal discount eta", ylabel="final ||Phi theta - y|| (implicit)", title=domain,
+                 xscale="logit")
+    return save_figure(figure, axes[0], run_dir / "figure3.png")
+
+
 def main(arguments):
     if not arguments:
         print(__doc__, file=sys.stderr)
@@ -107,12 +144,14 @@ def main(arguments):
         run_dir = Path(argument)
         if (run_dir / "comparison.csv").exists():
             print(plot_comparison(run_dir))
+        elif (run_dir / "figure2.csv").exists():
+            print(plot_value_sweep(run_dir))
         elif (run_dir / "smoothing.csv").exists():
             print(plot_smoothing(run_dir))
         elif (run_dir / "metrics.jsonl").exists():
             print(plot_learning_curve(run_dir))
         else:
-            print(f"plot_runs.py: {run_dir}: no comparison.csv, smoothing.csv or metrics.jsonl", file=sys.stderr)
+            print(f"plot_runs.py: {run_dir}: no comparison.csv, figure2.csv, smoothing.csv or metrics.jsonl", file=sys.stderr)
             return 2
     return 0
 

@@ -13,4 +13,7 @@ test "$(wc -l < "$scratch/run/learning_curve.csv")" -eq 3   # header + evaluatio
 "$bin/lcs_smoothing" --config data/configs/lcs_smoothing_1d.json --set points=21 --out "$scratch/smoothing" >/dev/null
 /usr/bin/python3 scripts/plot_runs.py "$scratch/smoothing"
 test -s "$scratch/smoothing/smoothing.png"
+"$bin/value_sweep" --quiet --config data/configs/value_sweep.json --set 'domains=["chain"]' seeds=2 'etas=[0.9,0.95]' 'reward_offsets=[0.0,1.0]' value_fit.steps=50 --out "$scratch/sweep" >/dev/null
+/usr/bin/python3 scripts/plot_runs.py "$scratch/sweep"
+test -s "$scratch/sweep/figure2.png" && test -s "$scratch/sweep/figure3.png"
 echo "plot ok"

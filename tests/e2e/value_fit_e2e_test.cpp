@@ -1,0 +1,106 @@
+#include "support/command.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+namespace diffctl {
+namespace {
+
+using testing::executable;
+using testing::read_file;
+using testing::read_json;
+using testing::run_command;
+using testing::scratch_dir;
+
+testing::CommandResult value_fit(const std::string& arguments) {
+  return run_command(executable("value_fit") + " --quiet " + arguments);
+}
+
+// Both parameterizations start from one θ and learn: the test residual falls far below its
+// start, with a reward offset that puts most of it along 1.
+TEST(ValueFit, BothParameterizationsStartTogetherAndLearn) {
+  const std::string base = "--config data/configs/value_chain.json --set reward_offset=1.0 seed=3 ";
+  const std::string explicit_dir = scratch_dir("value_explicit");
+  const std::string implicit_dir = scratch_dir("value_implicit");
+  const auto explicit_run = value_fit(base + "parameterization=explicit learning_rate=0.5 --out " + explicit_dir);
+  const auto implicit_run = value_fit(base + "parameterization=implicit --out " + implicit_dir);
+  ASSERT_EQ(explicit_run.exit_code, 0) << explicit_run.err;
+  ASSERT_EQ(implicit_run.exit_code, 0) << implicit_run.err;
+  const auto explicit_summary = read_json(explicit_dir + "/summary.json");
+  const auto implicit_summary = read_json(implicit_dir + "/summary.json");
+  EXPECT_EQ(explicit_summary["initial_residual_norm"], implicit_summary["initial_residual_norm"]);
+  for (const auto& summary : {explicit_summary, implicit_summary}) {
+    EXPECT_FALSE(summary["diverged"].get<bool>());
+    EXPECT_LT(summary["final_residual_norm"].get<double>(), 0.2 * summary["initial_residual_norm"].get<double>());
+    EXPECT_NEAR(std::hypot(summary["residual_ones_norm"].get<double>(), summary["residual_ortho_norm"].get<double>()),
+                summary["final_residual_norm"].get<double>(), 1e-9);
+    EXPECT_GT(summary["update_variance_ratio"].get<double>(), 1.0);
+  }
+  // Logged every 10 steps: 30 evaluations with the residual split.
+  std::ifstream metrics(implicit_dir + "/metrics.jsonl");
+  int evaluations = 0;
+  for (std::string line; std::getline(metrics, line);) {
+    evaluations += nlohmann::json::parse(line).contains("residual_ones_norm") ? 1 : 0;
+  }
+  EXPECT_EQ(evaluations, 30);
+}
+
+TEST(ValueFit, GmresBackwardTrainsLikeTheDirectOne) {
+  const std::string base = "--config data/configs/value_four_rooms.json --set steps=40 forward=direct ";
+  const std::string direct_dir = scratch_dir("value_direct");
+  const std::string gmres_dir = scratch_dir("value_gmres");
+  ASSERT_EQ(value_fit(base + "backward=direct --out " + direct_dir).exit_code, 0);
+  ASSERT_EQ(value_fit(base + "backward=gmres --out " + gmres_dir).exit_code, 0);
+  EXPECT_NEAR(read_json(direct_dir + "/summary.json")["final_residual_norm"].get<double>(),
+              read_json(gmres_dir + "/summary.json")["final_residual_norm"].get<double>(), 1e-6);
+}
+
+TEST(ValueFit, ADivergingRunIsReportedNotACrash) {
+  const std::string out = scratch_dir("value_diverged");
+  const auto run = value_fit("--config data/configs/value_chain.json --set learning_rate=64 reward_offset=1.0 "
+                             "parameterization=explicit --out " + out);
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  const auto summary = read_json(out + "/summary.json");
+  EXPECT_TRUE(summary["diverged"].get<bool>());
+  EXPECT_TRUE(summary["final_residual_norm"].is_null());
+  EXPECT_LT(summary["diverged_step"].get<int64_t>(), 300);
+}
+
+TEST(ValueFit, BadInputGetsOneLineAndNoRunDirectory) {
+  const std::string out = scratch_dir("value_bad");
+  for (const std::string& arguments :
+       {std::string("--set parameterization=both"), std::string("--set eta=1.0"), std::string("--set domain=maze"),
+        std::string("--set backward=cg"), std::string("--device cuda")}) {
+    const auto run = value_fit("--config data/configs/value_chain.json " + arguments + " --out " + out);
+    EXPECT_EQ(run.exit_code, 2) << arguments << ": " << run.err;
+    EXPECT_EQ(std::count(run.err.begin(), run.err.end(), '\n'), 1) << run.err;
+    EXPECT_FALSE(std::filesystem::exists(out)) << arguments;
+  }
+}
+
+// A small sweep: every run lands in runs.csv and the figure tables have one row per point.
+TEST(ValueSweep, SmallSweepWritesTheFigureTables) {
+  const std::string out = scratch_dir("value_sweep");
+  const auto run = run_command(executable("value_sweep") +
+                               " --quiet --config data/configs/value_sweep.json --set 'domains=[\"chain\"]' seeds=2 "
+                               "'etas=[0.9,0.95]' 'reward_offsets=[0.0,1.0]' value_fit.steps=100 --out " + out);
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  auto lines = [&](const std::string& name) {
+    std::ifstream file(out + "/" + name);
+    int count = 0;
+    for (std::string line; std::getline(file, line);) ++count;
+    return count;
+  };
+  EXPECT_EQ(lines("runs.csv"), 1 + 2 * 2 * (6 + 2 * 6));  // offsets × seeds × (explicit + η × implicit rates)
+  EXPECT_EQ(lines("figure2.csv"), 1 + 2 * 2);
+  EXPECT_EQ(lines("figure3.csv"), 1 + 2 * 2);
+  const auto summary = read_json(out + "/summary.json");
+  EXPECT_EQ(summary["runs"].get<int64_t>(), 72);
+  EXPECT_TRUE(summary.contains("chain_implicit_grows_less"));
+  EXPECT_FALSE(std::filesystem::exists(out + "/scratch"));
+}
+
+}  // namespace
+}  // namespace diffctl

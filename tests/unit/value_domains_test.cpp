@@ -1,0 +1,64 @@
+#include "data/value/value_dataset.h"
+#include "src/seeding.h"
+#include "support/tensor_matchers.h"
+
+#include <gtest/gtest.h>
+#include <torch/torch.h>
+
+namespace diffctl {
+namespace {
+
+using testing::TensorsNear;
+
+// The exact values (a linear solve) against Monte-Carlo returns of long rollouts.
+TEST(ValueDomains, ChainExactValuesMatchMonteCarloReturns) {
+  const TabularMdp mdp = chain_mdp(0.5);
+  const auto policy = torch::tensor({0.95, 0.05}, torch::kFloat64).expand({11, 2});
+  const auto exact = policy_values(mdp, policy);
+  auto generator = make_generator(40);
+  for (int64_t state : {0, 5, 10}) {
+    double total = 0.0;
+    constexpr int kRollouts = 4000;
+    for (int i = 0; i < kRollouts; ++i) {
+      total += discounted_returns(sample_trajectory(mdp, policy, state, 200, generator).rewards, 0.9).front();
+    }
+    // Returns lie within [0, (10 + 0.5)/(1 − 0.9)]; 4000 rollouts: standard error < 1.7.
+    EXPECT_NEAR(total / kRollouts, exact[state].item<double>(), 0.6) << "state " << state;
+  }
+}
+
+TEST(ValueDomains, FourRoomsIsAProperMdpWithTheGoalWorthItsReward) {
+  const TabularMdp mdp = four_rooms_mdp(0.25);
+  EXPECT_EQ(mdp.states(), 122);
+  EXPECT_TRUE(TensorsNear(mdp.transitions.sum(-1), torch::ones({122, 4}, torch::kFloat64), 1e-12));
+  const auto policy = epsilon_greedy(optimal_action_values(four_rooms_mdp(0.0)), 0.1);
+  const auto values = policy_values(mdp, policy);
+  EXPECT_NEAR(values[7 * 11 + 1].item<double>(), 1.25, 1e-12);  // goal: 1 + offset, then terminal
+  EXPECT_EQ(values[121].item<double>(), 0.0);
+  // Without the offset the policy heads for the goal: values rise towards it along its row.
+  const auto plain = policy_values(four_rooms_mdp(0.0), policy);
+  EXPECT_GT(plain[7 * 11 + 2].item<double>(), plain[7 * 11 + 3].item<double>());
+  EXPECT_GT(plain[7 * 11 + 3].item<double>(), 0.0);
+  auto generator = make_generator(41);
+  const ValueDataset data = four_rooms_dataset(0.25, generator);
+  EXPECT_EQ(data.test_features.size(0), 121 - 17 + 1);  // open cells and the terminal
+  EXPECT_EQ(data.train_features.size(1), 121);
+  EXPECT_EQ(data.test_features[-1].abs().sum().item<double>(), 0.0);
+}
+
+TEST(ValueDomains, MountainCarFeaturesAreNormalisedAndEpisodesEndAtTheGoal) {
+  const auto features = mountain_car_features(torch::tensor({-0.5, 0.0, 0.55}, torch::kFloat64),
+                                              torch::tensor({0.0, 0.07, -0.01}, torch::kFloat64));
+  EXPECT_EQ(features.size(1), 400);
+  EXPECT_TRUE(TensorsNear(features.sum(-1), torch::ones({3}, torch::kFloat64), 1e-12));
+  auto generator = make_generator(42);
+  const ValueDataset data = mountain_car_dataset(0.0, generator);
+  EXPECT_EQ(data.test_targets.size(0), 1000);
+  EXPECT_LE(data.train_targets.size(0), 10 * 200);
+  // Offset 0: every return is a sum of −1 rewards, between −1/(1 − γ) and 0.
+  EXPECT_LE(data.train_targets.max().item<double>(), 0.0);
+  EXPECT_GE(data.train_targets.min().item<double>(), -100.0);
+}
+
+}  // namespace
+}  // namespace diffctl
