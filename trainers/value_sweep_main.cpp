@@ -20,9 +20,11 @@
 
 #include <torch/torch.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cmath>
+#include <dlfcn.h>
 #include <filesystem>
 #include <iostream>
 #include <limits>
@@ -184,6 +186,10 @@ int main(int argc, char** argv) {
     const fs::path scratch = fs::path(run_dir) / "scratch";
 
     torch::set_num_threads(1);
+    // OpenBLAS (Debian's fast BLAS alternative) keeps threads of its own: one per worker here.
+    if (auto set_threads = reinterpret_cast<void (*)(int)>(dlsym(RTLD_DEFAULT, "openblas_set_num_threads"))) {
+      set_threads(1);
+    }
     const int64_t workers = threads > 0 ? threads : std::max<int64_t>(1, std::thread::hardware_concurrency());
     std::atomic<size_t> next{0};
     std::atomic<size_t> done{0};
