@@ -2,6 +2,7 @@
 
 #include "src/config/config_reader.h"
 #include "src/error.h"
+#include "src/stats/update_variance.h"
 
 #include <torch/linalg.h>
 #include <torch/torch.h>
@@ -84,11 +85,10 @@ nlohmann::json ValueFitTrainer::step(int64_t step) {
 }
 
 // Theorem 5 to first order in α: an SGD step moves θ by −α M g_B, with g_B the mean of
-// k per-sample gradients gᵢ = rᵢφᵢ drawn with replacement, M = I (explicit) or
+// k per-sample gradients gᵢ = rᵢφᵢ; this returns the rows M gᵢ, with M = I (explicit) or
 // M = A⁻¹(I + η² diag(c))A⁻ᵀ (implicit, A = I − ηP, cₛ = Σⱼ Pₛⱼ²(θ̂ⱼ − (Pθ̂)ₛ)², the
-// Jacobian product JJᵀ of θ̂(w, F); P the rows of the maximising actions). Then
-// E‖Δθ‖²/‖EΔθ‖² = 1 + (mean‖Mgᵢ‖²/‖mean Mgᵢ‖² − 1)/k.
-double ValueFitTrainer::update_variance_ratio(const torch::Tensor& theta) {
+// Jacobian product JJᵀ of θ̂(w, F); P the rows of the maximising actions).
+torch::Tensor ValueFitTrainer::per_sample_updates(const torch::Tensor& theta) {
   const torch::Tensor residuals = torch::matmul(data_.train_features, theta) - data_.train_targets;
   torch::Tensor per_sample = residuals.unsqueeze(-1) * data_.train_features;  // (N, k)
   if (implicit_) {
@@ -104,10 +104,7 @@ double ValueFitTrainer::update_variance_ratio(const torch::Tensor& theta) {
     const torch::Tensor adjoint = torch::linalg::solve(A.t(), per_sample.t(), /*left=*/true);
     per_sample = torch::linalg::solve(A, (1.0 + eta_ * eta_ * spread).unsqueeze(-1) * adjoint, /*left=*/true).t();
   }
-  const torch::Tensor mean = per_sample.mean(0);
-  const double mean_square = per_sample.pow(2).sum(-1).mean().item<double>();
-  const double square_mean = mean.pow(2).sum().item<double>();
-  return 1.0 + (mean_square / std::max(square_mean, 1e-300) - 1.0) / static_cast<double>(batch_size_);
+  return per_sample;
 }
 
 nlohmann::json ValueFitTrainer::evaluate() {
@@ -119,7 +116,13 @@ nlohmann::json ValueFitTrainer::evaluate() {
   last_evaluation_ = {{"residual_norm", residual.norm().item<double>()},
                       {"residual_ones_norm", along_ones.norm().item<double>()},
                       {"residual_ortho_norm", (residual - along_ones).norm().item<double>()}};
-  if (measure_variance_) last_evaluation_["update_variance_ratio"] = update_variance_ratio(theta);
+  if (measure_variance_) {
+    const torch::Tensor updates = per_sample_updates(theta);
+    last_evaluation_["update_variance_ratio"] = update_variance_ratio(updates, batch_size_, true);
+    if (batch_size_ <= updates.size(0) && updates.size(0) > 1) {
+      last_evaluation_["update_variance_ratio_without_replacement"] = update_variance_ratio(updates, batch_size_, false);
+    }
+  }
   return last_evaluation_;
 }
 
@@ -133,8 +136,8 @@ nlohmann::json ValueFitTrainer::summary() {
                         {"features", data_.train_features.size(1)},
                         {"batch_size", batch_size_}};
   if (diverged_) result["diverged_step"] = diverged_step_;
-  if (!diverged_ && last_evaluation_.contains("update_variance_ratio")) {
-    result["update_variance_ratio"] = last_evaluation_["update_variance_ratio"];
+  for (const char* key : {"update_variance_ratio", "update_variance_ratio_without_replacement"}) {
+    if (!diverged_ && last_evaluation_.contains(key)) result[key] = last_evaluation_[key];
   }
   return result;
 }

@@ -15,7 +15,8 @@ namespace diffctl {
 // ("implicit"). Both start from the same θ for the same seed. Every evaluation logs the test
 // residual r = Φθ − y, its components along 1 and orthogonal to it, and the
 // variance/mean-square ratio E‖Δθ‖²/‖EΔθ‖² of the SGD update (Theorem 5, to first order in
-// the learning rate, exact over the minibatch distribution). A non-finite loss or
+// the learning rate, exact over the minibatch distribution: with replacement as trained, and
+// without, the theorem's setting). A non-finite loss or
 // parameter ends the run as diverged.
 //
 // Config keys (besides Trainer's): domain, parameterization, eta, learning_rate,
@@ -38,7 +39,7 @@ class ValueFitTrainer : public Trainer {
  private:
   torch::Tensor weights();  // θ, or θ̂ solved from the chain
   std::vector<torch::Tensor> parameters() const;
-  double update_variance_ratio(const torch::Tensor& theta);
+  torch::Tensor per_sample_updates(const torch::Tensor& theta);
 
   std::string domain_;
   bool implicit_;

@@ -1,0 +1,17 @@
+#pragma once
+
+#include <torch/types.h>
+
+#include <cstdint>
+
+namespace diffctl {
+
+// E‖g_B‖² / ‖E g_B‖² for the minibatch mean g_B of k of the n per-sample updates gᵢ (rows of
+// `per_sample`, (n, d)), exactly over the minibatch distribution (implicit-value-estimators.md,
+// Theorem 5). With S = mean‖gᵢ‖² and ḡ = mean gᵢ:
+//   with replacement:     1 + (S/‖ḡ‖² − 1)/k,
+//   without replacement:  1 + (n − k)/(k(n − 1))·(S/‖ḡ‖² − 1),
+// the latter n/k for one-hot features of distinct states (Corollary 2).
+double update_variance_ratio(const torch::Tensor& per_sample, int64_t batch_size, bool with_replacement);
+
+}  // namespace diffctl
