@@ -87,6 +87,15 @@ torch::Tensor policy_transitions(const torch::Tensor& Q, const torch::Tensor& P,
   return (weights.unsqueeze(-1) * P).sum(-2);
 }
 
+// The report is a CPU tensor written through its pointer: no version change, so a graph
+// that is differentiated twice (retain_graph) still unpacks its saved inputs.
+void write_report(const torch::Tensor& report, bool converged, int64_t iterations, double residual) {
+  double* values = report.data_ptr<double>();
+  values[0] = converged ? 1.0 : 0.0;
+  values[1] = static_cast<double>(iterations);
+  values[2] = residual;
+}
+
 struct ChainLayer {
   // inputs: {W (n, A), F (n, A, n), warm start (n), settings, report (3)}
   static ImplicitSolution solve(at::TensorList inputs) {
@@ -151,7 +160,7 @@ struct ChainLayer {
   static torch::Tensor adjoint_solve(at::TensorList saved, const torch::Tensor& grad_theta) {
     const torch::Tensor& transitions = saved[0];
     const Settings s = settings_from(saved[1]);
-    torch::Tensor report = saved[2];
+    const torch::Tensor& report = saved[2];
     torch::Tensor u;
     torch::NoGradGuard no_grad;
     if (s.backward_solver == ChainBackwardSolver::direct) {
@@ -160,7 +169,7 @@ struct ChainLayer {
       const double scale = std::max(grad_theta.norm().item<double>(), 1e-300);
       const double residual =
           (u - s.eta * torch::matmul(transitions.t(), u) - grad_theta).norm().item<double>() / scale;
-      report.copy_(torch::tensor({1.0, 0.0, residual}, report.options()));
+      write_report(report, true, 0, residual);
     } else {
       // (I − ηP)ᵀ u as a row vector: u − η uᵀP, matrix-free in the factorisation sense.
       const GmresResult result = solve_gmres(
@@ -169,7 +178,7 @@ struct ChainLayer {
       const bool converged = result.converged.item<bool>();
       const double residual = result.relative_residual.item<double>();
       const int64_t iterations = result.iterations.item<int64_t>();
-      report.copy_(torch::tensor({converged ? 1.0 : 0.0, static_cast<double>(iterations), residual}, report.options()));
+      write_report(report, converged, iterations, residual);
       if (!converged) {
         throw Error("MarkovRewardChain backward: GMRES did not converge: relative residual " +
                     std::to_string(residual) + " after " + std::to_string(iterations) +
@@ -199,7 +208,7 @@ MarkovRewardChainImpl::MarkovRewardChainImpl(const MarkovRewardChainOptions& opt
   w = register_parameter("w", actions == 1 ? rewards.squeeze(-1) : rewards);
   F = register_parameter("F", actions == 1 ? torch::log(probabilities).squeeze(1) : torch::log(probabilities));
   warm_start = register_buffer("warm_start", torch::zeros({n}, float64));
-  report_buffer = register_buffer("report", torch::tensor({1.0, 0.0, 0.0}, float64));
+  report_storage_ = torch::tensor({1.0, 0.0, 0.0}, float64);
 }
 
 torch::Tensor markov_reward_chain_values(const torch::Tensor& w, const torch::Tensor& F,
@@ -209,7 +218,7 @@ torch::Tensor markov_reward_chain_values(const torch::Tensor& w, const torch::Te
   const int64_t actions = options.num_actions();
   const auto outputs = ImplicitFunction<ChainLayer>::apply(
       at::TensorList({w.reshape({n, actions}), F.reshape({n, actions, n}), torch::zeros({n}, w.options()),
-                      settings_tensor(options), torch::zeros({3}, w.options())}));
+                      settings_tensor(options), torch::zeros({3}, torch::kFloat64)}));
   return outputs[0];
 }
 
@@ -218,12 +227,10 @@ torch::Tensor MarkovRewardChainImpl::transition_probabilities() { return torch::
 torch::Tensor MarkovRewardChainImpl::forward() {
   const int64_t n = options.num_states();
   const int64_t actions = options.num_actions();
-  // The backward writes its report through a fresh alias of the buffer's memory, and the
-  // warm start goes in as a copy: updating either leaves the saved tensors' versions alone.
-  const torch::Tensor report_alias = torch::from_blob(report_buffer.data_ptr(), {3}, report_buffer.options());
+  // The warm start goes in as a copy: updating it leaves the saved tensors' versions alone.
   const auto outputs = ImplicitFunction<ChainLayer>::apply(at::TensorList(
       {w.view({n, actions}), F.view({n, actions, n}), warm_start.clone(), settings_tensor(options),
-       report_alias}));
+       report_storage_}));
   report_.forward_converged = outputs[1].item<bool>();
   report_.forward_iterations = outputs[2].item<int64_t>();
   {
@@ -233,11 +240,27 @@ torch::Tensor MarkovRewardChainImpl::forward() {
   return outputs[0];
 }
 
+torch::Tensor MarkovRewardChainImpl::jacobian_gram(const torch::Tensor& theta) {
+  if (options.num_actions() > 1 && options.soft_max_temperature() > 0.0) {
+    throw InputError("MarkovRewardChain::jacobian_gram: expected one action or the hard max");
+  }
+  torch::NoGradGuard no_grad;
+  const int64_t n = options.num_states();
+  const int64_t actions = options.num_actions();
+  const torch::Tensor probabilities = transition_probabilities().reshape({n, actions, n});
+  const torch::Tensor Q = w.reshape({n, actions}) + options.eta() * torch::matmul(probabilities, theta);
+  const torch::Tensor P = probabilities.gather(1, Q.argmax(-1).view({n, 1, 1}).expand({n, 1, n})).squeeze(1);
+  const torch::Tensor spread = (P * P * (theta.unsqueeze(0) - torch::matmul(P, theta).unsqueeze(-1)).pow(2)).sum(-1);
+  const torch::Tensor A_inverse = torch::linalg::inv(torch::eye(n, theta.options()) - options.eta() * P);
+  const double eta = options.eta();
+  return A_inverse.matmul((1.0 + eta * eta * spread).unsqueeze(-1) * A_inverse.t());
+}
+
 const ChainSolveReport& MarkovRewardChainImpl::report() const {
-  const torch::Tensor values = report_buffer.to(torch::kCPU);
-  report_.backward_converged = values[0].item<double>() > 0.5;
-  report_.backward_iterations = static_cast<int64_t>(values[1].item<double>());
-  report_.backward_relative_residual = values[2].item<double>();
+  const double* values = report_storage_.data_ptr<double>();
+  report_.backward_converged = values[0] > 0.5;
+  report_.backward_iterations = static_cast<int64_t>(values[1]);
+  report_.backward_relative_residual = values[2];
   return report_;
 }
 

@@ -62,14 +62,18 @@ class MarkovRewardChainImpl : public torch::nn::Module {
   // σ(F) and the row-wise Bellman map, for tests and diagnostics.
   torch::Tensor transition_probabilities();
   const ChainSolveReport& report() const;
+  // JJᵀ (n, n) of the map (w, F) ↦ θ̂ at the solution θ̂ (hard max or one action):
+  // A⁻¹(I + η² diag(c))A⁻ᵀ with A = I − ηP, P the rows σ(F) of the maximising actions and
+  // cₛ = Σⱼ Pₛⱼ²(θ̂ⱼ − (Pθ̂)ₛ)². Gradient descent on (w, F) moves θ̂ by −α JJᵀ∇θ (Theorem 1).
+  torch::Tensor jacobian_gram(const torch::Tensor& theta);
 
   MarkovRewardChainOptions options;
   torch::Tensor w;
   torch::Tensor F;
   torch::Tensor warm_start;  // buffer: the last solution, where value iteration restarts
-  torch::Tensor report_buffer;  // buffer written by the backward pass (see report())
 
  private:
+  torch::Tensor report_storage_;  // CPU (3): written by the backward pass, read by report()
   mutable ChainSolveReport report_;
 };
 TORCH_MODULE(MarkovRewardChain);

@@ -86,25 +86,11 @@ nlohmann::json ValueFitTrainer::step(int64_t step) {
 
 // Theorem 5 to first order in α: an SGD step moves θ by −α M g_B, with g_B the mean of
 // k per-sample gradients gᵢ = rᵢφᵢ; this returns the rows M gᵢ, with M = I (explicit) or
-// M = A⁻¹(I + η² diag(c))A⁻ᵀ (implicit, A = I − ηP, cₛ = Σⱼ Pₛⱼ²(θ̂ⱼ − (Pθ̂)ₛ)², the
-// Jacobian product JJᵀ of θ̂(w, F); P the rows of the maximising actions).
+// the chain's JJᵀ (implicit).
 torch::Tensor ValueFitTrainer::per_sample_updates(const torch::Tensor& theta) {
   const torch::Tensor residuals = torch::matmul(data_.train_features, theta) - data_.train_targets;
-  torch::Tensor per_sample = residuals.unsqueeze(-1) * data_.train_features;  // (N, k)
-  if (implicit_) {
-    const int64_t n = theta.size(0);
-    const torch::Tensor probabilities = chain_->transition_probabilities().reshape({n, num_actions_, n});
-    const torch::Tensor rewards = chain_->w.detach().reshape({n, num_actions_});
-    const torch::Tensor Q = rewards + eta_ * torch::matmul(probabilities, theta);
-    const torch::Tensor P = probabilities.gather(1, Q.argmax(-1).view({n, 1, 1}).expand({n, 1, n})).squeeze(1);
-    const torch::Tensor mean_next = torch::matmul(P, theta);
-    const torch::Tensor spread = (P * P * (theta.unsqueeze(0) - mean_next.unsqueeze(-1)).pow(2)).sum(-1);
-    const torch::Tensor A = torch::eye(n, theta.options()) - eta_ * P;
-    // Columns M gᵢ = A⁻¹ (I + η² diag(c)) A⁻ᵀ gᵢ, back to rows.
-    const torch::Tensor adjoint = torch::linalg::solve(A.t(), per_sample.t(), /*left=*/true);
-    per_sample = torch::linalg::solve(A, (1.0 + eta_ * eta_ * spread).unsqueeze(-1) * adjoint, /*left=*/true).t();
-  }
-  return per_sample;
+  const torch::Tensor per_sample = residuals.unsqueeze(-1) * data_.train_features;  // (N, k)
+  return implicit_ ? per_sample.matmul(chain_->jacobian_gram(theta)) : per_sample;  // JJᵀ is symmetric
 }
 
 nlohmann::json ValueFitTrainer::evaluate() {

@@ -117,6 +117,22 @@ TEST_P(ChainGradient, MatchesFiniteDifferencesAndGmresAgreesWithDirect) {
 INSTANTIATE_TEST_SUITE_P(Actions, ChainGradient,
                          ::testing::Values(GradientCase{1, 0.0}, GradientCase{3, 0.0}, GradientCase{3, 0.5}));
 
+// JJᵀ in closed form against the Jacobian of θ̂(w, F) built row by row with autograd.
+TEST(MarkovRewardChain, JacobianGramMatchesAutograd) {
+  for (int64_t actions : {1, 3}) {
+    const int64_t n = 5;
+    MarkovRewardChain chain(chain_options(n, actions, ChainBackwardSolver::direct), make_generator(39));
+    const auto theta = chain->forward();
+    std::vector<torch::Tensor> rows;
+    for (int64_t i = 0; i < n; ++i) {
+      const auto gradients = torch::autograd::grad({theta[i]}, {chain->w, chain->F}, {}, /*retain_graph=*/true);
+      rows.push_back(torch::cat({gradients[0].flatten(), gradients[1].flatten()}));
+    }
+    const auto J = torch::stack(rows);
+    EXPECT_TRUE(TensorsNear(chain->jacobian_gram(theta.detach()), J.matmul(J.t()), 1e-10)) << actions << " actions";
+  }
+}
+
 TEST(MarkovRewardChain, UnconvergedGmresBackwardIsAnErrorAndReported) {
   GmresOptions gmres;
   gmres.tolerance = 1e-15;
