@@ -102,5 +102,19 @@ TEST(ValueSweep, SmallSweepWritesTheFigureTables) {
   EXPECT_FALSE(std::filesystem::exists(out + "/scratch"));
 }
 
+TEST(ValueSweep, BadInputGetsOneLineAndNoRunDirectory) {
+  const std::string out = scratch_dir("value_sweep_bad");
+  for (const std::string& arguments :
+       {std::string("--set figure2_eta=0.5"), std::string("--set 'etas=[1.5]' figure2_eta=1.5"),
+        std::string("--set seedz=3"), std::string("--set 'domains=[\"maze\"]'"),
+        std::string("--set value_fit.backward=cg")}) {
+    const auto run = run_command(executable("value_sweep") + " --quiet --config data/configs/value_sweep.json " +
+                                 arguments + " --out " + out);
+    EXPECT_EQ(run.exit_code, 2) << arguments << ": " << run.err;
+    EXPECT_EQ(std::count(run.err.begin(), run.err.end(), '\n'), 1) << run.err;
+    EXPECT_FALSE(std::filesystem::exists(out)) << arguments;
+  }
+}
+
 }  // namespace
 }  // namespace diffctl
