@@ -2,12 +2,15 @@
 
 #include "src/config/config_reader.h"
 #include "src/error.h"
+#include "src/seeding.h"
 #include "src/stats/update_variance.h"
 
 #include <torch/linalg.h>
 #include <torch/torch.h>
 
+#include <algorithm>
 #include <cmath>
+#include <vector>
 
 namespace diffctl {
 
@@ -25,7 +28,12 @@ ValueFitTrainer::ValueFitTrainer(ConfigReader& config, torch::Device device)
                         : ChainForwardSolver::value_iteration;
   backward_solver_ = config.choice("backward", "direct", {"direct", "gmres"}) == "gmres" ? ChainBackwardSolver::gmres
                                                                                          : ChainBackwardSolver::direct;
+  distinct_train_states_ =
+      config.choice("train_set", "samples", {"samples", "distinct_states"}) == "distinct_states";
   measure_variance_ = config.boolean("measure_variance", true);
+  variance_draws_ = config.integer("variance_draws", 0, 0);
+  // Its own stream, so that measuring does not change which minibatches training draws.
+  variance_generator_ = make_generator(seed() + 0x9e3779b97f4a7c15ULL);
   if (device.type() != torch::kCPU) {
     throw InputError("--device: value_fit runs on the CPU (small tabular and RBF problems), got " + device.str());
   }
@@ -35,6 +43,7 @@ void ValueFitTrainer::prepare() {
   // The data first, then the chain, from the run's stream: the same seed gives the same data
   // and the same initial θ for both parameterizations (and every reward offset).
   data_ = make_value_dataset(domain_, reward_offset_, generator());
+  if (distinct_train_states_) data_ = with_distinct_train_states(std::move(data_));
   const int64_t features = data_.train_features.size(1);
   chain_ = MarkovRewardChain(MarkovRewardChainOptions(features)
                                  .num_actions(num_actions_)
@@ -44,7 +53,9 @@ void ValueFitTrainer::prepare() {
                              generator());
   if (!implicit_) linear_ = LinearValue(chain_);
   torch::NoGradGuard no_grad;
-  initial_residual_norm_ = (torch::matmul(data_.test_features, weights()) - data_.test_targets).norm().item<double>();
+  const torch::Tensor residual = torch::matmul(data_.test_features, weights()) - data_.test_targets;
+  initial_residual_norm_ = residual.norm().item<double>();
+  initial_residual_ones_norm_ = residual.mean().abs().item<double>() * std::sqrt(static_cast<double>(residual.numel()));
 }
 
 torch::Tensor ValueFitTrainer::weights() { return implicit_ ? chain_->forward() : linear_->forward(); }
@@ -102,18 +113,34 @@ nlohmann::json ValueFitTrainer::evaluate() {
   last_evaluation_ = {{"residual_norm", residual.norm().item<double>()},
                       {"residual_ones_norm", along_ones.norm().item<double>()},
                       {"residual_ortho_norm", (residual - along_ones).norm().item<double>()}};
-  if (measure_variance_) {
-    const torch::Tensor updates = per_sample_updates(theta);
-    last_evaluation_["update_variance_ratio"] = update_variance_ratio(updates, batch_size_, true);
-    if (batch_size_ <= updates.size(0) && updates.size(0) > 1) {
-      last_evaluation_["update_variance_ratio_without_replacement"] = update_variance_ratio(updates, batch_size_, false);
+  if (measure_variance_) record_variance_ratios(theta);
+  return last_evaluation_;
+}
+
+void ValueFitTrainer::record_variance_ratios(const torch::Tensor& theta) {
+  const torch::Tensor updates = per_sample_updates(theta);
+  const int64_t n = updates.size(0);
+  std::vector<std::pair<std::string, double>> ratios;
+  for (bool with_replacement : {true, false}) {
+    if (!with_replacement && (batch_size_ > n || n < 2)) continue;  // no k distinct samples to draw
+    const std::string name =
+        with_replacement ? "update_variance_ratio" : "update_variance_ratio_without_replacement";
+    ratios.emplace_back(name, update_variance_ratio(updates, batch_size_, with_replacement));
+    if (variance_draws_ > 0) {
+      ratios.emplace_back(name + "_sampled", sampled_update_variance_ratio(updates, batch_size_, with_replacement,
+                                                                           variance_draws_, variance_generator_));
     }
   }
-  return last_evaluation_;
+  for (const auto& [name, value] : ratios) {
+    last_evaluation_[name] = value;
+    const auto [range, first] = variance_ratio_ranges_.try_emplace(name, value, value);
+    range->second = {std::min(range->second.first, value), std::max(range->second.second, value)};
+  }
 }
 
 nlohmann::json ValueFitTrainer::summary() {
   nlohmann::json result{{"initial_residual_norm", initial_residual_norm_},
+                        {"initial_residual_ones_norm", initial_residual_ones_norm_},
                         {"diverged", diverged_},
                         {"final_residual_norm", diverged_ ? nlohmann::json() : last_evaluation_["residual_norm"]},
                         {"residual_ones_norm", diverged_ ? nlohmann::json() : last_evaluation_["residual_ones_norm"]},
@@ -122,8 +149,12 @@ nlohmann::json ValueFitTrainer::summary() {
                         {"features", data_.train_features.size(1)},
                         {"batch_size", batch_size_}};
   if (diverged_) result["diverged_step"] = diverged_step_;
-  for (const char* key : {"update_variance_ratio", "update_variance_ratio_without_replacement"}) {
-    if (!diverged_ && last_evaluation_.contains(key)) result[key] = last_evaluation_[key];
+  if (!diverged_) {
+    for (const auto& [name, range] : variance_ratio_ranges_) {
+      result[name] = last_evaluation_[name];
+      result[name + "_min"] = range.first;
+      result[name + "_max"] = range.second;
+    }
   }
   return result;
 }
@@ -136,6 +167,8 @@ void ValueFitTrainer::save_state(torch::serialize::OutputArchive& archive) const
     linear_->save(model);
   }
   archive.write("model", model);
+  archive.write("variance_generator", generator_state(variance_generator_));
+  archive.write("variance_ratio_ranges", c10::IValue(nlohmann::json(variance_ratio_ranges_).dump()));
 }
 
 void ValueFitTrainer::load_state(torch::serialize::InputArchive& archive) {
@@ -146,6 +179,13 @@ void ValueFitTrainer::load_state(torch::serialize::InputArchive& archive) {
   } else {
     linear_->load(model);
   }
+  torch::Tensor generator_state_tensor;
+  archive.read("variance_generator", generator_state_tensor);
+  restore_generator_state(variance_generator_, generator_state_tensor);
+  c10::IValue ranges;
+  archive.read("variance_ratio_ranges", ranges);
+  variance_ratio_ranges_ = nlohmann::json::parse(ranges.toStringRef())
+                               .get<std::map<std::string, std::pair<double, double>>>();
 }
 
 }  // namespace diffctl

@@ -5,7 +5,9 @@
 #include "modules/markov_reward_chain.h"
 #include "trainers/trainer.h"
 
+#include <map>
 #include <string>
+#include <utility>
 
 namespace diffctl {
 
@@ -16,12 +18,14 @@ namespace diffctl {
 // residual r = Φθ − y, its components along 1 and orthogonal to it, and the
 // variance/mean-square ratio E‖Δθ‖²/‖EΔθ‖² of the SGD update (Theorem 5, to first order in
 // the learning rate, exact over the minibatch distribution: with replacement as trained, and
-// without, the theorem's setting). A non-finite loss or
-// parameter ends the run as diverged.
+// without, the theorem's setting; with variance_draws > 0 also measured from that many
+// sampled minibatches). The summary keeps each ratio's last value and its range over the
+// run. A non-finite loss or parameter ends the run as diverged.
 //
 // Config keys (besides Trainer's): domain, parameterization, eta, learning_rate,
 // reward_offset, batch_size, num_actions, forward (value_iteration | direct), backward
-// (direct | gmres), measure_variance.
+// (direct | gmres), train_set (samples: as collected, states may repeat | distinct_states),
+// measure_variance, variance_draws.
 class ValueFitTrainer : public Trainer {
  public:
   ValueFitTrainer(ConfigReader& config, torch::Device device);
@@ -40,6 +44,7 @@ class ValueFitTrainer : public Trainer {
   torch::Tensor weights();  // θ, or θ̂ solved from the chain
   std::vector<torch::Tensor> parameters() const;
   torch::Tensor per_sample_updates(const torch::Tensor& theta);
+  void record_variance_ratios(const torch::Tensor& theta);
 
   std::string domain_;
   bool implicit_;
@@ -50,13 +55,18 @@ class ValueFitTrainer : public Trainer {
   int64_t num_actions_;
   ChainForwardSolver forward_solver_;
   ChainBackwardSolver backward_solver_;
+  bool distinct_train_states_;
   bool measure_variance_;
+  int64_t variance_draws_;
 
   ValueDataset data_;
   MarkovRewardChain chain_{nullptr};
   LinearValue linear_{nullptr};
   double initial_residual_norm_ = 0.0;
+  double initial_residual_ones_norm_ = 0.0;
   nlohmann::json last_evaluation_;
+  std::map<std::string, std::pair<double, double>> variance_ratio_ranges_;  // name → (min, max) over evaluations
+  at::Generator variance_generator_;  // minibatches drawn to measure the ratio, apart from training's
   bool diverged_ = false;
   int64_t diverged_step_ = -1;
 };

@@ -2,6 +2,8 @@
 
 #include "src/error.h"
 
+#include <torch/torch.h>
+
 namespace diffctl {
 
 ValueDataset make_value_dataset(const std::string& domain, double reward_offset, at::Generator& generator) {
@@ -9,6 +11,16 @@ ValueDataset make_value_dataset(const std::string& domain, double reward_offset,
   if (domain == "four_rooms") return four_rooms_dataset(reward_offset, generator);
   if (domain == "mountain_car") return mountain_car_dataset(reward_offset, generator);
   throw InputError("domain: expected one of chain, four_rooms, mountain_car, got \"" + domain + "\"");
+}
+
+ValueDataset with_distinct_train_states(ValueDataset data) {
+  const auto [states, index, counts] =
+      torch::unique_dim(data.train_features, 0, /*sorted=*/true, /*return_inverse=*/true, /*return_counts=*/true);
+  const torch::Tensor sums = torch::zeros({states.size(0)}, data.train_targets.options())
+                                 .index_add_(0, index, data.train_targets);
+  data.train_features = states;
+  data.train_targets = sums / counts.to(sums.scalar_type());
+  return data;
 }
 
 }  // namespace diffctl

@@ -45,4 +45,9 @@ torch::Tensor mountain_car_features(const torch::Tensor& position, const torch::
 // By name: "chain", "four_rooms" or "mountain_car" (InputError otherwise).
 ValueDataset make_value_dataset(const std::string& domain, double reward_offset, at::Generator& generator);
 
+// The training set with one row per distinct feature vector, its target the mean of that
+// state's targets (the tabular, every-state-once setting of Corollary 2). Minimising the
+// squared error over it weights states equally instead of by how often they were visited.
+ValueDataset with_distinct_train_states(ValueDataset data);
+
 }  // namespace diffctl

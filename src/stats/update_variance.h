@@ -1,5 +1,6 @@
 #pragma once
 
+#include <ATen/core/Generator.h>
 #include <torch/types.h>
 
 #include <cstdint>
@@ -13,5 +14,10 @@ namespace diffctl {
 //   without replacement:  1 + (n − k)/(k(n − 1))·(S/‖ḡ‖² − 1),
 // the latter n/k for one-hot features of distinct states (Corollary 2).
 double update_variance_ratio(const torch::Tensor& per_sample, int64_t batch_size, bool with_replacement);
+
+// The same ratio measured: the mean of ‖g_B‖² over `draws` minibatches drawn from
+// `generator`, over the exact ‖ḡ‖². Its relative sampling error shrinks as 1/√draws.
+double sampled_update_variance_ratio(const torch::Tensor& per_sample, int64_t batch_size, bool with_replacement,
+                                     int64_t draws, at::Generator& generator);
 
 }  // namespace diffctl

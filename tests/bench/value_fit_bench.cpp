@@ -21,12 +21,18 @@ struct Timed {
   double final_residual;
 };
 
+// The sweep's best rates at η = 0.95 (value_sweep.json's grids): every run converges.
+double learning_rate(const std::string& domain, const std::string& parameterization) {
+  if (domain == "chain") return parameterization == "explicit" ? 0.5 : 0.015625;
+  return parameterization == "explicit" ? 16.0 : 0.25;
+}
+
 Timed time_run(const std::string& domain, const std::string& parameterization, const std::string& backward,
                int64_t steps) {
   nlohmann::json config{{"domain", domain},     {"parameterization", parameterization},
                         {"backward", backward}, {"forward", "direct"},
                         {"steps", steps},       {"eval_every", 0},
-                        {"measure_variance", false}, {"learning_rate", parameterization == "explicit" ? 1.0 : 0.0625}};
+                        {"measure_variance", false}, {"learning_rate", learning_rate(domain, parameterization)}};
   diffctl::ConfigReader reader(config);
   diffctl::ValueFitTrainer trainer(reader, torch::kCPU);
   reader.finish();
@@ -56,10 +62,11 @@ int main(int argc, char** argv) {
     const Timed explicit_run = time_run(domain, "explicit", "direct", steps);
     const Timed direct = time_run(domain, "implicit", "direct", steps);
     const Timed gmres = time_run(domain, "implicit", "gmres", steps);
+    // A diverged run (NaN residual) counts as a disagreement: it would time nothing useful.
     agree = agree && std::abs(direct.final_residual - gmres.final_residual) <= 1e-6 * (1.0 + direct.final_residual);
     std::printf("%-13s %9.3fs %11.3fs %11.3fs %10.2f %10.2f\n", domain.c_str(), explicit_run.seconds, direct.seconds,
                 gmres.seconds, direct.seconds / explicit_run.seconds, gmres.seconds / direct.seconds);
   }
-  if (!agree) std::printf("DISAGREEMENT: direct and GMRES backward trained to different residuals\n");
+  if (!agree) std::printf("DISAGREEMENT: direct and GMRES backward diverged or trained to different residuals\n");
   return agree ? 0 : 1;
 }

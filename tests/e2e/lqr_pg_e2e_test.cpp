@@ -7,9 +7,6 @@
 #include <torch/script.h>
 #include <torch/serialize.h>
 
-#include <chrono>
-#include <csignal>
-#include <thread>
 
 namespace diffctl::testing {
 namespace {
@@ -17,17 +14,6 @@ namespace {
 namespace fs = std::filesystem;
 
 CommandResult lqr_pg(const std::string& arguments) { return run_command(executable("lqr_pg") + " " + arguments); }
-
-std::vector<nlohmann::json> metrics_without_timing(const std::string& run_dir) {
-  std::vector<nlohmann::json> lines;
-  std::istringstream text(read_file(run_dir + "/metrics.jsonl"));
-  for (std::string line; std::getline(text, line);) {
-    auto entry = nlohmann::json::parse(line);
-    entry.erase("time_s");
-    lines.push_back(entry);
-  }
-  return lines;
-}
 
 class ShippedInstance : public ::testing::TestWithParam<std::string> {};
 
@@ -94,19 +80,8 @@ TEST(LqrPg, KilledRunResumesToTheSameResult) {
   const std::string whole = scratch_dir("uninterrupted"), killed = scratch_dir("killed");
   ASSERT_EQ(lqr_pg(args + "--out " + whole).exit_code, 0);
 
-  const std::string pid_file = killed + ".pid";
-  ASSERT_EQ(std::system((executable("lqr_pg") + " " + args + "--out " + killed + " >/dev/null 2>&1 & echo $! > " +
-                         pid_file).c_str()),
-            0);
-  const pid_t pid = std::stoi(read_file(pid_file));
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
-  while (!fs::exists(killed + "/checkpoint.pt") && std::chrono::steady_clock::now() < deadline) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  }
-  ::kill(pid, SIGKILL);
-  std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  ASSERT_TRUE(fs::exists(killed + "/checkpoint.pt"));
-  ASSERT_FALSE(fs::exists(killed + "/summary.json")) << "the run finished before it could be killed";
+  ASSERT_TRUE(kill_after_first_checkpoint(executable("lqr_pg") + " " + args + "--out " + killed, killed))
+      << "no checkpoint, or the run finished before it could be killed";
 
   const auto resumed = lqr_pg("--config data/configs/cartpole_dr.json --quiet --set steps=3000 checkpoint_every=50 "
                               "eval_systems=500 --resume --out " + killed);

@@ -2,6 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <chrono>
+#include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -9,6 +11,8 @@
 #include <sstream>
 #include <string>
 #include <sys/wait.h>
+#include <thread>
+#include <vector>
 
 namespace diffctl::testing {
 
@@ -46,6 +50,34 @@ inline nlohmann::json summary_without_timing(const std::string& run_dir) {
   auto summary = read_json(run_dir + "/summary.json");
   summary.erase("wall_time_s");
   return summary;
+}
+
+// A run's metrics.jsonl lines without their timing, time_s.
+inline std::vector<nlohmann::json> metrics_without_timing(const std::string& run_dir) {
+  std::vector<nlohmann::json> lines;
+  std::istringstream text(read_file(run_dir + "/metrics.jsonl"));
+  for (std::string line; std::getline(text, line);) {
+    auto entry = nlohmann::json::parse(line);
+    entry.erase("time_s");
+    lines.push_back(entry);
+  }
+  return lines;
+}
+
+// Starts `command` (which writes its run to `run_dir`) in the background and kills it with
+// SIGKILL as soon as its first checkpoint exists. False if no checkpoint appeared within a
+// minute or the run finished before it could be killed.
+inline bool kill_after_first_checkpoint(const std::string& command, const std::string& run_dir) {
+  const std::string pid_file = run_dir + ".pid";
+  if (std::system((command + " >/dev/null 2>&1 & echo $! > " + pid_file).c_str()) != 0) return false;
+  const pid_t pid = std::stoi(read_file(pid_file));
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while (!std::filesystem::exists(run_dir + "/checkpoint.pt") && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  ::kill(pid, SIGKILL);
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  return std::filesystem::exists(run_dir + "/checkpoint.pt") && !std::filesystem::exists(run_dir + "/summary.json");
 }
 
 // A fresh, empty scratch directory path (not created).

@@ -1,3 +1,4 @@
+#include "src/error.h"
 #include "src/seeding.h"
 #include "src/stats/update_variance.h"
 
@@ -26,6 +27,17 @@ TEST(UpdateVarianceRatio, ClosedFormsMatchSampledMinibatches) {
     EXPECT_NEAR(sampled_ratio(per_sample, 10, with_replacement, generator), exact, 0.03 * exact)
         << (with_replacement ? "with" : "without") << " replacement";
   }
+}
+
+TEST(UpdateVarianceRatio, MeasuredRatioConvergesToTheClosedForm) {
+  auto generator = make_generator(52);
+  const torch::Tensor per_sample = torch::randn({30, 4}, generator, torch::kFloat64) + 0.5;
+  for (bool with_replacement : {true, false}) {
+    const double exact = update_variance_ratio(per_sample, 8, with_replacement);
+    EXPECT_NEAR(sampled_update_variance_ratio(per_sample, 8, with_replacement, 50000, generator), exact, 0.02 * exact)
+        << (with_replacement ? "with" : "without") << " replacement";
+  }
+  EXPECT_THROW(sampled_update_variance_ratio(per_sample, 31, false, 10, generator), InputError);
 }
 
 // Corollary 2: one-hot features of distinct states give n/k without replacement, whatever

@@ -5,6 +5,8 @@
 #include <gtest/gtest.h>
 #include <torch/torch.h>
 
+#include <map>
+
 namespace diffctl {
 namespace {
 
@@ -58,6 +60,34 @@ TEST(ValueDomains, MountainCarFeaturesAreNormalisedAndEpisodesEndAtTheGoal) {
   // Offset 0: every return is a sum of −1 rewards, between −1/(1 − γ) and 0.
   EXPECT_LE(data.train_targets.max().item<double>(), 0.0);
   EXPECT_GE(data.train_targets.min().item<double>(), -100.0);
+}
+
+// Four rooms repeats states; merging gives each one-hot state once with the mean of its
+// targets, checked against a plain loop over the original rows.
+TEST(ValueDomains, DistinctTrainStatesAverageTheTargetsOfRepeatedStates) {
+  auto generator = make_generator(44);
+  const ValueDataset data = four_rooms_dataset(0.5, generator);
+  std::map<int64_t, std::pair<double, int>> by_state;  // state (−1: the zero-feature terminal) → (sum, count)
+  for (int64_t i = 0; i < data.train_features.size(0); ++i) {
+    const auto row = data.train_features[i];
+    const int64_t state = row.sum().item<double>() == 0.0 ? -1 : row.argmax().item<int64_t>();
+    auto& [sum, count] = by_state[state];
+    sum += data.train_targets[i].item<double>();
+    ++count;
+  }
+  ASSERT_LT(by_state.size(), static_cast<size_t>(data.train_features.size(0)));
+
+  const ValueDataset distinct = with_distinct_train_states(data);
+  ASSERT_EQ(distinct.train_features.size(0), static_cast<int64_t>(by_state.size()));
+  for (int64_t i = 0; i < distinct.train_features.size(0); ++i) {
+    const auto row = distinct.train_features[i];
+    const int64_t state = row.sum().item<double>() == 0.0 ? -1 : row.argmax().item<int64_t>();
+    ASSERT_TRUE(by_state.count(state)) << "row " << i;
+    const auto [sum, count] = by_state.at(state);
+    EXPECT_NEAR(distinct.train_targets[i].item<double>(), sum / count, 1e-12) << "state " << state;
+    by_state.erase(state);  // each state exactly once
+  }
+  EXPECT_TRUE(torch::equal(distinct.test_features, data.test_features));
 }
 
 }  // namespace
