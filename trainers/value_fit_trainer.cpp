@@ -132,9 +132,12 @@ void ValueFitTrainer::record_variance_ratios(const torch::Tensor& theta) {
     }
   }
   for (const auto& [name, value] : ratios) {
-    last_evaluation_[name] = value;
-    const auto [range, first] = variance_ratio_ranges_.try_emplace(name, value, value);
-    range->second = {std::min(range->second.first, value), std::max(range->second.second, value)};
+    // NaN: the fit is exact and no update moves θ; logged as null, left out of the range.
+    last_evaluation_[name] = std::isnan(value) ? nlohmann::json() : nlohmann::json(value);
+    if (std::isnan(value)) continue;
+    auto& [low, high] = variance_ratio_ranges_.try_emplace(name, value, value).first->second;
+    low = std::min(low, value);
+    high = std::max(high, value);
   }
 }
 

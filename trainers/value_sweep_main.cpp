@@ -174,6 +174,7 @@ nlohmann::json variance_figures(const std::vector<const VarianceRun*>& runs) {
   auto upper = [](double& bound, double value) { bound = std::isnan(bound) ? value : std::max(bound, value); };
   std::vector<double> finals;
   int64_t diverged = 0;
+  int64_t exact_fits = 0;
   for (const VarianceRun* run : runs) {
     const auto& summary = run->summary;
     if (summary["diverged"].get<bool>()) {
@@ -194,7 +195,12 @@ nlohmann::json variance_figures(const std::vector<const VarianceRun*>& runs) {
     upper(sampled_max, sampled_high);
     upper(gap, std::max(std::abs(low / n_over_k - 1.0), std::abs(high / n_over_k - 1.0)));
     upper(sampled_gap, std::max(std::abs(sampled_low / n_over_k - 1.0), std::abs(sampled_high / n_over_k - 1.0)));
-    finals.push_back(number_in(summary, name));
+    const double final_ratio = number_in(summary, name);
+    if (std::isnan(final_ratio)) {
+      ++exact_fits;  // the last evaluation found every update zero: 0/0
+    } else {
+      finals.push_back(final_ratio);
+    }
   }
   auto json_number = [](double value) { return std::isnan(value) ? nlohmann::json() : nlohmann::json(value); };
   return {{"runs", runs.size()},
@@ -204,6 +210,7 @@ nlohmann::json variance_figures(const std::vector<const VarianceRun*>& runs) {
           {"ratio_min", json_number(ratio_min)},
           {"ratio_max", json_number(ratio_max)},
           {"ratio_final_mean", json_number(mean_of(finals))},
+          {"runs_ending_in_an_exact_fit", exact_fits},
           {"sampled_ratio_min", json_number(sampled_min)},
           {"sampled_ratio_max", json_number(sampled_max)},
           {"max_relative_gap_to_n_over_k", json_number(gap)},

@@ -5,6 +5,7 @@
 #include <torch/torch.h>
 
 #include <algorithm>
+#include <limits>
 #include <numeric>
 #include <vector>
 #include <string>
@@ -17,6 +18,13 @@ void require_batch_fits(int64_t n, int64_t batch_size, bool with_replacement) {
     throw InputError("update_variance_ratio: batch size " + std::to_string(batch_size) + " does not fit " +
                      std::to_string(n) + " samples");
   }
+}
+
+// The ratio is scale-free: dividing by the largest entry keeps the squares of a nearly
+// exact fit's tiny updates from underflowing. Undefined (no tensor) when every update is 0.
+torch::Tensor scaled_to_unit_max(const torch::Tensor& updates) {
+  const double scale = updates.abs().max().item<double>();
+  return scale > 0.0 ? updates / scale : torch::Tensor();
 }
 
 // (draws, k) indices, each row k distinct of n: a partial Fisher–Yates shuffle per row, O(k)
@@ -40,9 +48,11 @@ torch::Tensor draw_without_replacement(int64_t n, int64_t batch_size, int64_t dr
 
 }  // namespace
 
-double update_variance_ratio(const torch::Tensor& per_sample, int64_t batch_size, bool with_replacement) {
-  const int64_t n = per_sample.size(0);
+double update_variance_ratio(const torch::Tensor& updates, int64_t batch_size, bool with_replacement) {
+  const int64_t n = updates.size(0);
   require_batch_fits(n, batch_size, with_replacement);
+  const torch::Tensor per_sample = scaled_to_unit_max(updates);
+  if (!per_sample.defined()) return std::numeric_limits<double>::quiet_NaN();
   const double mean_square = per_sample.pow(2).sum(-1).mean().item<double>();
   const double square_mean = per_sample.mean(0).pow(2).sum().item<double>();
   const double excess = mean_square / std::max(square_mean, 1e-300) - 1.0;
@@ -51,11 +61,13 @@ double update_variance_ratio(const torch::Tensor& per_sample, int64_t batch_size
   return 1.0 + excess * static_cast<double>(n - batch_size) / (k * static_cast<double>(n - 1));
 }
 
-double sampled_update_variance_ratio(const torch::Tensor& per_sample, int64_t batch_size, bool with_replacement,
+double sampled_update_variance_ratio(const torch::Tensor& updates, int64_t batch_size, bool with_replacement,
                                      int64_t draws, at::Generator& generator) {
-  const int64_t n = per_sample.size(0);
+  const int64_t n = updates.size(0);
   require_batch_fits(n, batch_size, with_replacement);
   if (draws < 1) throw InputError("sampled_update_variance_ratio: draws must be positive, got " + std::to_string(draws));
+  const torch::Tensor per_sample = scaled_to_unit_max(updates);
+  if (!per_sample.defined()) return std::numeric_limits<double>::quiet_NaN();
   const torch::Tensor index = with_replacement ? torch::randint(n, {draws, batch_size}, generator, torch::kLong)
                                                : draw_without_replacement(n, batch_size, draws, generator);
   // In chunks, so that the gathered minibatches stay small whatever the number of draws.

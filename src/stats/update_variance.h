@@ -12,7 +12,8 @@ namespace diffctl {
 // Theorem 5). With S = mean‖gᵢ‖² and ḡ = mean gᵢ:
 //   with replacement:     1 + (S/‖ḡ‖² − 1)/k,
 //   without replacement:  1 + (n − k)/(k(n − 1))·(S/‖ḡ‖² − 1),
-// the latter n/k for one-hot features of distinct states (Corollary 2).
+// the latter n/k for one-hot features of distinct states (Corollary 2). NaN when every
+// update is zero (an exact fit: the ratio is 0/0).
 double update_variance_ratio(const torch::Tensor& per_sample, int64_t batch_size, bool with_replacement);
 
 // The same ratio measured: the mean of ‖g_B‖² over `draws` minibatches drawn from

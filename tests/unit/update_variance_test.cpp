@@ -5,6 +5,8 @@
 #include <gtest/gtest.h>
 #include <torch/torch.h>
 
+#include <cmath>
+
 namespace diffctl {
 namespace {
 
@@ -50,6 +52,10 @@ TEST(UpdateVarianceRatio, OneHotDistinctStatesGiveNOverK) {
   const torch::Tensor per_sample = residuals.unsqueeze(-1) * torch::eye(n, torch::kFloat64);
   EXPECT_NEAR(update_variance_ratio(per_sample, k, false), static_cast<double>(n) / k, 1e-12);
   EXPECT_NEAR(update_variance_ratio(per_sample, k, true), 1.0 + static_cast<double>(n - 1) / k, 1e-12);
+  // Scale-free down to updates whose squares underflow; undefined once they are all zero.
+  EXPECT_NEAR(update_variance_ratio(per_sample * 1e-170, k, false), static_cast<double>(n) / k, 1e-12);
+  EXPECT_TRUE(std::isnan(update_variance_ratio(per_sample * 0.0, k, false)));
+  EXPECT_TRUE(std::isnan(sampled_update_variance_ratio(per_sample * 0.0, k, false, 10, generator)));
 }
 
 }  // namespace
