@@ -10,8 +10,8 @@
 - A value_sweep run (figure2.csv, figure3.csv): figure2.png, the final residual against the
   reward offset per domain and parameterization, and figure3.png, the implicit final residual
   against eta per offset, mean +- sd over seeds (implicit-value-estimators.md, Figures 2-3);
-  with variance.csv also variance.png, the update's variance/mean-square ratio at the end of
-  training against the offset, beside n/k (Figure 17, Corollary 2).
+  with variance.csv also variance.png, the range over training of the update's
+  variance/mean-square ratio against the offset, beside n/k (Figure 17, Corollary 2).
 - An lcs_smoothing run (smoothing.csv): smoothing.png, lambda(z) and dlambda/dz per smoothing
   mode and the contact-aware centering mu(z) (lcs-first-order-policy-gradient.md, section 4).
 """
@@ -142,32 +142,34 @@ def plot_value_sweep(run_dir: Path) -> Path:
 
 
 def plot_variance_study(run_dir: Path) -> Path:
-    rows = [r for r in csv.DictReader(open(run_dir / "variance.csv")) if r["ratio_final"]]
+    rows = [r for r in csv.DictReader(open(run_dir / "variance.csv")) if r["ratio_min"]]
     domains = list(dict.fromkeys(row["domain"] for row in rows))
     figure, axes = plt.subplots(1, len(domains), figsize=(5 * len(domains), 4), squeeze=False)
     for axis, domain in zip(axes[0], domains):
         for train_set in dict.fromkeys(r["train_set"] for r in rows if r["domain"] == domain):
             group = [r for r in rows if r["domain"] == domain and r["train_set"] == train_set]
             n_over_k = sum(float(r["n_over_k"]) for r in group) / len(group)
-            axis.axhline(n_over_k, linestyle="--", color="gray")
+            axis.axhline(n_over_k, linestyle=":", color="gray")
             axis.annotate(f"n/k = {n_over_k:.3g} ({train_set})", (0.0, n_over_k), fontsize=7,
                           textcoords="offset points", xytext=(2, 2))
             for parameterization in ("explicit", "implicit"):
-                offsets = sorted({float(r["reward_offset"]) for r in group})
-                # Ratios spread over decades: geometric mean and sd bands (the y axis is logarithmic).
-                mean, sd = [], []
-                for offset in offsets:
-                    logs = [math.log(float(r["ratio_final"])) for r in group
-                            if r["parameterization"] == parameterization and float(r["reward_offset"]) == offset]
-                    m = sum(logs) / len(logs)
-                    mean.append(m)
-                    sd.append(math.sqrt(sum((v - m) ** 2 for v in logs) / max(len(logs) - 1, 1)))
-                line, = axis.plot(offsets, [math.exp(m) for m in mean], marker="o",
-                                  label=f"{parameterization}, {train_set}")
-                axis.fill_between(offsets, [math.exp(m - d) for m, d in zip(mean, sd)],
-                                  [math.exp(m + d) for m, d in zip(mean, sd)], alpha=0.15, color=line.get_color())
-        axis.set(xlabel="reward offset", ylabel="E||dtheta||^2 / ||E dtheta||^2, end (geo. mean)", title=domain,
-                 yscale="log")
+                mine = [r for r in group if r["parameterization"] == parameterization]
+                offsets = sorted({float(r["reward_offset"]) for r in mine})
+
+                # Ratios spread over decades: geometric means over seeds (the y axis is logarithmic).
+                def geometric_mean(key):
+                    means = []
+                    for offset in offsets:
+                        logs = [math.log(float(r[key])) for r in mine if float(r["reward_offset"]) == offset]
+                        means.append(math.exp(sum(logs) / len(logs)))
+                    return means
+
+                low, high = geometric_mean("ratio_min"), geometric_mean("ratio_max")
+                line, = axis.plot(offsets, high, marker="o", label=f"{parameterization}, {train_set}")
+                axis.plot(offsets, low, marker="o", linestyle="--", color=line.get_color())
+                axis.fill_between(offsets, low, high, alpha=0.12, color=line.get_color())
+        axis.set(xlabel="reward offset", ylabel="E||dtheta||^2 / ||E dtheta||^2: max, min over training",
+                 title=domain, yscale="log")
     return save_figure(figure, axes[0], run_dir / "variance.png")
 
 
