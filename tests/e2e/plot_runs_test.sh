@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# A short lqr_pg run and the lcs_smoothing example, plotted: learning_curve.csv and
+# A short lqr_pg run, the lcs_smoothing example and a small value_sweep, plotted: learning_curve.csv and
 # non-empty PNGs must appear.
 #   plot_runs_test.sh BIN_DIR SCRATCH_DIR
 set -euo pipefail
@@ -15,5 +15,5 @@ test "$(wc -l < "$scratch/run/learning_curve.csv")" -eq 3   # header + evaluatio
 test -s "$scratch/smoothing/smoothing.png"
 "$bin/value_sweep" --quiet --config data/configs/value_sweep.json --set 'domains=["chain"]' seeds=2 'etas=[0.9,0.95]' 'reward_offsets=[0.0,1.0]' value_fit.steps=50 --out "$scratch/sweep" >/dev/null
 /usr/bin/python3 scripts/plot_runs.py "$scratch/sweep"
-test -s "$scratch/sweep/figure2.png" && test -s "$scratch/sweep/figure3.png"
+test -s "$scratch/sweep/figure2.png" && test -s "$scratch/sweep/figure3.png" && test -s "$scratch/sweep/variance.png"
 echo "plot ok"
