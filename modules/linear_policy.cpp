@@ -1,23 +1,22 @@
 #include "modules/linear_policy.h"
 
-#include "src/export/torchscript_export.h"
-
 namespace diffctl {
 
-LinearPolicyImpl::LinearPolicyImpl(const LinearPolicyOptions& options_) : options(options_) {
-  gain = register_parameter(
-      "gain", torch::zeros({options.action_dim(), options.state_dim()}, torch::kFloat64));
+LinearPolicyImpl::LinearPolicyImpl(const LinearPolicyOptions& options_)
+    : PolicyImpl(options_.state_dim(), options_.action_dim(),
+                 ObservationNormalizerOptions(options_.state_dim()).clip(options_.observation_clip())),
+      options(options_) {
+  gain = register_policy_parameter(
+      "gain", torch::zeros({options.action_dim(), options.state_dim()}, torch::kFloat64), Manifold::free);
 }
 
-torch::Tensor LinearPolicyImpl::forward(const torch::Tensor& states) {
-  return -states.matmul(gain.transpose(0, 1));
+torch::Tensor LinearPolicyImpl::act(const ParameterBatch& parameters, const torch::Tensor& observations) const {
+  return -torch::matmul(observations, parameters["gain"].transpose(-1, -2));
 }
 
-torch::jit::Module LinearPolicyImpl::to_torchscript() const {
-  return make_script_module("LinearPolicy", {{"gain", gain}}, R"JIT(
-def forward(self, states: Tensor) -> Tensor:
-    return -torch.matmul(states, self.gain.t())
-)JIT");
+std::string LinearPolicyImpl::torchscript_act() const {
+  return "def act(self, x: Tensor) -> Tensor:\n"
+         "    return -torch.matmul(x, self.gain.t())\n";
 }
 
 }  // namespace diffctl

@@ -1,9 +1,8 @@
 #pragma once
 
-#include <torch/nn/module.h>
+#include "modules/policy.h"
+
 #include <torch/nn/pimpl.h>
-#include <torch/script.h>
-#include <torch/types.h>
 
 #include <cstdint>
 
@@ -14,20 +13,24 @@ struct LinearPolicyOptions {
       : state_dim_(state_dim), action_dim_(action_dim) {}
   TORCH_ARG(int64_t, state_dim);
   TORCH_ARG(int64_t, action_dim);
+  // Observation clipping after normalisation (0: none); the normaliser is the identity
+  // until statistics are merged in.
+  TORCH_ARG(double, observation_clip) = 0.0;
 };
 
-// u = −K x, with the gain K (action_dim × state_dim) a parameter (initialised to zero).
-class LinearPolicyImpl : public torch::nn::Module {
+// u = −K x̂ on normalised observations x̂, with the gain K (action_dim × state_dim) a free
+// parameter initialised to zero. With the identity normaliser this is the LQR policy.
+class LinearPolicyImpl : public PolicyImpl {
  public:
   explicit LinearPolicyImpl(const LinearPolicyOptions& options);
 
-  // states (B, state_dim) -> actions (B, action_dim)
-  torch::Tensor forward(const torch::Tensor& states);
-  // The same map as a TorchScript module (DESIGN.md "TorchScript export").
-  torch::jit::Module to_torchscript() const;
-
   LinearPolicyOptions options;
   torch::Tensor gain;
+
+ protected:
+  torch::Tensor act(const ParameterBatch& parameters, const torch::Tensor& observations) const override;
+  std::string torchscript_act() const override;
+  std::string export_name() const override { return "LinearPolicy"; }
 };
 TORCH_MODULE(LinearPolicy);
 

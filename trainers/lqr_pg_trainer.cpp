@@ -1,6 +1,5 @@
 #include "trainers/lqr_pg_trainer.h"
 
-#include "modules/linear_policy.h"
 #include "src/config/config_reader.h"
 #include "src/error.h"
 #include "src/linalg/eigen_conversion.h"
@@ -149,21 +148,36 @@ void LqrPgTrainer::prepare() {
                        "); set \"anneal\": true or give a stabilising init_gain");
     }
   }
-  gains_ = gains.detach().clone().requires_grad_(true);
-  if (optimizer_name_ == "adam") {
-    optimizer_ = std::make_unique<torch::optim::Adam>(std::vector<torch::Tensor>{gains_},
-                                                      torch::optim::AdamOptions(step_size_));
-  } else {
-    optimizer_ = std::make_unique<torch::optim::SGD>(std::vector<torch::Tensor>{gains_},
-                                                     torch::optim::SGDOptions(step_size_));
+  policies_.clear();
+  std::vector<torch::Tensor> parameters;
+  for (int64_t trial = 0; trial < trials_; ++trial) {
+    LinearPolicy policy(LinearPolicyOptions(gains.size(2), gains.size(1)));
+    policy->to(options_.device(), options_.dtype().toScalarType());
+    {
+      torch::NoGradGuard no_grad;
+      policy->gain.copy_(gains[trial]);
+    }
+    parameters.push_back(policy->gain);
+    policies_.push_back(policy);
   }
+  if (optimizer_name_ == "adam") {
+    optimizer_ = std::make_unique<torch::optim::Adam>(parameters, torch::optim::AdamOptions(step_size_));
+  } else {
+    optimizer_ = std::make_unique<torch::optim::SGD>(parameters, torch::optim::SGDOptions(step_size_));
+  }
+}
+
+torch::Tensor LqrPgTrainer::gains() const {
+  std::vector<torch::Tensor> gains;
+  for (const auto& policy : policies_) gains.push_back(policy->gain);
+  return torch::stack(gains);
 }
 
 nlohmann::json LqrPgTrainer::step(int64_t step) {
   const int64_t per_trial = systems_per_trial();
   const LqrSystems systems =
       mode_ == "dr" ? domain_->sample(trials_ * per_trial, generator(), options_) : train_systems_;
-  const auto result = lqr_cost(systems, gains_.repeat_interleave(per_trial, 0));
+  const auto result = lqr_cost(systems, gains().repeat_interleave(per_trial, 0));
   const auto stable = result.stable.view({trials_, per_trial});
   const auto stable_count = stable.sum(1);
   if ((stable_count == 0).any().item<bool>()) {
@@ -188,10 +202,10 @@ LqrPgTrainer::Evaluation LqrPgTrainer::evaluate_gains() const {
   torch::NoGradGuard no_grad;
   Evaluation evaluation;
   int64_t unstable = 0;
-  for (int64_t trial = 0; trial < trials_; ++trial) {
-    const auto result = lqr_cost(eval_systems_set_, gains_[trial]);
+  for (const auto& policy : policies_) {
+    const auto result = lqr_cost(eval_systems_set_, policy->gain);
     evaluation.cost.push_back(result.cost.mean().item<double>());
-    evaluation.k_norm.push_back(gains_[trial].norm().item<double>());
+    evaluation.k_norm.push_back(policy->gain.norm().item<double>());
     unstable += result.stable.logical_not().sum().item<int64_t>();
   }
   evaluation.unstable_fraction =
@@ -232,22 +246,23 @@ nlohmann::json LqrPgTrainer::summary() {
 }
 
 void LqrPgTrainer::save_state(torch::serialize::OutputArchive& archive) const {
-  archive.write("gains", gains_.detach());
+  archive.write("gains", gains().detach());
   torch::serialize::OutputArchive optimizer_state;
   optimizer_->save(optimizer_state);
   archive.write("optimizer", optimizer_state);
 }
 
 void LqrPgTrainer::load_state(torch::serialize::InputArchive& archive) {
-  torch::Tensor gains;
-  archive.read("gains", gains);
-  if (gains.sizes() != gains_.sizes()) {
-    throw InputError("checkpoint: gains of shape " + c10::str(gains.sizes()) + ", expected " +
-                     c10::str(gains_.sizes()));
+  torch::Tensor saved;
+  archive.read("gains", saved);
+  const auto expected = gains();
+  if (saved.sizes() != expected.sizes()) {
+    throw InputError("checkpoint: gains of shape " + c10::str(saved.sizes()) + ", expected " +
+                     c10::str(expected.sizes()));
   }
   {
     torch::NoGradGuard no_grad;
-    gains_.copy_(gains);
+    for (int64_t trial = 0; trial < trials_; ++trial) policies_[trial]->gain.copy_(saved[trial]);
   }
   torch::serialize::InputArchive optimizer_state;
   archive.read("optimizer", optimizer_state);
@@ -262,11 +277,8 @@ std::optional<torch::jit::Module> LqrPgTrainer::policy() const {
   std::iota(order.begin(), order.end(), 0);
   std::sort(order.begin(), order.end(), [&](int64_t a, int64_t b) { return costs[a] < costs[b]; });
   const int64_t representative = order[(order.size() - 1) / 2];
-  LinearPolicy exported(LinearPolicyOptions(gains_.size(2), gains_.size(1)));
-  {
-    torch::NoGradGuard no_grad;
-    exported->gain.copy_(gains_[representative].to(torch::kCPU, torch::kFloat64));
-  }
+  LinearPolicy exported(policies_[representative]->options);
+  exported->set_flat_parameters(policies_[representative]->flat_parameters().to(torch::kCPU, torch::kFloat64));
   return exported->to_torchscript();
 }
 

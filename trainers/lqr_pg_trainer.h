@@ -1,6 +1,7 @@
 #pragma once
 
 #include "data/lqr/system_domain.h"
+#include "modules/linear_policy.h"
 #include "src/lqr/discount_annealing.h"
 #include "src/lqr/lqr_systems.h"
 #include "trainers/trainer.h"
@@ -29,8 +30,10 @@ class LqrPgTrainer : public Trainer {
   void prepare() override;
 
   int64_t trials() const { return trials_; }
-  // Gains being trained, (trials, m, n).
-  const torch::Tensor& gains() const { return gains_; }
+  // The policies being trained (u = −Kx), one per trial.
+  const std::vector<LinearPolicy>& policies() const { return policies_; }
+  // Their gains stacked, (trials, m, n), differentiable.
+  torch::Tensor gains() const;
 
  protected:
   nlohmann::json step(int64_t step) override;
@@ -68,7 +71,7 @@ class LqrPgTrainer : public Trainer {
   // State.
   LqrSystems train_systems_;  // sa / single: the fixed systems, trial-major
   LqrSystems eval_systems_set_;
-  torch::Tensor gains_;
+  std::vector<LinearPolicy> policies_;
   std::unique_ptr<torch::optim::Optimizer> optimizer_;
   int64_t annealing_rounds_ = 0;
   std::optional<Evaluation> last_evaluation_;

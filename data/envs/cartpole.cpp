@@ -1,29 +1,29 @@
 #include "data/envs/cartpole.h"
 
+#include "src/config/config_reader.h"
+
 #include <torch/autograd.h>
 #include <torch/linalg.h>
 
 namespace diffctl {
 
+CartPoleParameters CartPoleParameters::from_config(ConfigReader& reader) {
+  CartPoleParameters p;
+  p.cart_mass = reader.number("cart_mass", p.cart_mass, 0, true);
+  p.pole_mass = reader.number("pole_mass", p.pole_mass, 0, true);
+  p.track_friction = reader.number("track_friction", p.track_friction, 0);
+  p.joint_friction = reader.number("joint_friction", p.joint_friction, 0);
+  p.gravity = reader.number("gravity", p.gravity, 0);
+  return p;
+}
+
 torch::Tensor cartpole_dynamics(const torch::Tensor& state, const torch::Tensor& force,
                                 const torch::Tensor& pole_length, const CartPoleParameters& p) {
-  const auto theta = state.select(1, 1);
   const auto x_dot = state.select(1, 2);
   const auto theta_dot = state.select(1, 3);
-  const auto F = force.select(1, 0);
-  const auto& l = pole_length;
-  const auto cos_theta = torch::cos(theta);
-  const auto sin_theta = torch::sin(theta);
-  // Mass matrix [[M + m, m ℓ cosθ], [m ℓ cosθ, m ℓ²]] times (ẍ, θ̈) = right-hand side.
-  const auto m11 = torch::full_like(l, p.cart_mass + p.pole_mass);
-  const auto m12 = p.pole_mass * l * cos_theta;
-  const auto m22 = p.pole_mass * l * l;
-  const auto rhs1 = F - p.track_friction * x_dot + p.pole_mass * l * theta_dot * theta_dot * sin_theta;
-  const auto rhs2 = -p.joint_friction * theta_dot + p.pole_mass * p.gravity * l * sin_theta;
-  const auto det = m11 * m22 - m12 * m12;
-  const auto x_ddot = (m22 * rhs1 - m12 * rhs2) / det;
-  const auto theta_ddot = (m11 * rhs2 - m12 * rhs1) / det;
-  return torch::stack({x_dot, theta_dot, x_ddot, theta_ddot}, 1);
+  const auto accelerations =
+      cartpole_accelerations<torch::Tensor>(state.select(1, 1), x_dot, theta_dot, force.select(1, 0), pole_length, p);
+  return torch::stack({x_dot, theta_dot, accelerations.x_ddot, accelerations.theta_ddot}, 1);
 }
 
 LinearDynamics linearize_cartpole_upright(const torch::Tensor& pole_length,

@@ -27,11 +27,7 @@ torch::Tensor read_matrix(ConfigReader& reader, const std::string& key, const to
 
 CartPoleDomainOptions CartPoleDomainOptions::from_config(ConfigReader& reader) {
   CartPoleDomainOptions o;
-  o.physics.cart_mass = reader.number("cart_mass", o.physics.cart_mass, 0, true);
-  o.physics.pole_mass = reader.number("pole_mass", o.physics.pole_mass, 0, true);
-  o.physics.track_friction = reader.number("track_friction", o.physics.track_friction, 0);
-  o.physics.joint_friction = reader.number("joint_friction", o.physics.joint_friction, 0);
-  o.physics.gravity = reader.number("gravity", o.physics.gravity, 0);
+  o.physics = CartPoleParameters::from_config(reader);
   o.pole_length_min = reader.number("pole_length_min", o.pole_length_min, 0, true);
   o.pole_length_max = reader.number("pole_length_max", o.pole_length_max, o.pole_length_min);
   o.dt = reader.number("dt", o.dt, 0, true);

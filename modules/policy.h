@@ -1,0 +1,80 @@
+#pragma once
+
+#include "modules/observation_normalizer.h"
+#include "src/manifold/manifold.h"
+
+#include <torch/nn/module.h>
+#include <torch/ordered_dict.h>
+#include <torch/script.h>
+#include <torch/types.h>
+
+#include <cstdint>
+#include <map>
+#include <string>
+
+namespace diffctl {
+
+// Values for a policy's parameters, by name, each with a leading dimension K: K copies
+// of the policy (K perturbations for a zeroth-order estimate, or K trials) evaluated in
+// one call.
+using ParameterBatch = torch::OrderedDict<std::string, torch::Tensor>;
+
+// A policy maps raw observations to actions. It owns its observation normaliser, declares
+// the manifold of each of its parameters, and exports itself to TorchScript.
+//
+// A concrete policy registers its parameters with register_policy_parameter() (directly,
+// not in submodules: K copies of them are evaluated by act()) and implements act() on
+// normalised observations plus its TorchScript twin. forward() and forward_batched()
+// normalise and call act(), so the C++ module, the batched rollouts and the exported
+// module compute the same function.
+class PolicyImpl : public torch::nn::Module {
+ public:
+  PolicyImpl(int64_t observation_size, int64_t action_size,
+             const ObservationNormalizerOptions& normalizer_options);
+
+  // Raw observations (obs) or (B, obs), float32 or float64 -> actions (act) or (B, act) in
+  // the observations' dtype; computed in the parameters' dtype.
+  torch::Tensor forward(const torch::Tensor& observations);
+  // K copies at once: raw observations (K, B, obs) in the parameters' dtype -> (K, B, act).
+  torch::Tensor forward_batched(const ParameterBatch& parameters, const torch::Tensor& observations) const;
+
+  int64_t observation_size() const { return observation_size_; }
+  int64_t action_size() const { return action_size_; }
+  ObservationNormalizer& normalizer() { return normalizer_; }
+  const ObservationNormalizer& normalizer() const { return normalizer_; }
+  Manifold manifold_of(const std::string& parameter_name) const;
+
+  // The parameters as one detached vector (D), in registration order, and back: a batch
+  // of flat vectors (K, D) as a ParameterBatch.
+  int64_t parameter_count() const;
+  torch::Tensor flat_parameters() const;
+  ParameterBatch unflatten(const torch::Tensor& flat) const;
+  // Overwrites the parameters from a flat vector (D).
+  void set_flat_parameters(const torch::Tensor& flat);
+  // The current parameters as a batch of one (differentiable).
+  ParameterBatch parameter_batch() const;
+
+  // A TorchScript module with the same forward() contract (obs or (B, obs), float32 or
+  // float64 in, same shape and dtype out), normaliser included. Loads with
+  // torch::jit::load and Python's torch.jit.load.
+  torch::jit::Module to_torchscript() const;
+
+ protected:
+  torch::Tensor register_policy_parameter(const std::string& name, torch::Tensor value, Manifold manifold);
+
+  // Normalised observations (K, B, obs) -> actions (K, B, act) with K parameter copies.
+  virtual torch::Tensor act(const ParameterBatch& parameters, const torch::Tensor& observations) const = 0;
+  // TorchScript of `def act(self, x: Tensor) -> Tensor` on normalised (B, obs), reading
+  // the parameters as self.<name> (without the K dimension).
+  virtual std::string torchscript_act() const = 0;
+  // The module name in the exported file (__torch__.diffctl.<name>).
+  virtual std::string export_name() const = 0;
+
+ private:
+  int64_t observation_size_;
+  int64_t action_size_;
+  ObservationNormalizer normalizer_;
+  std::map<std::string, Manifold> manifolds_;
+};
+
+}  // namespace diffctl

@@ -1,0 +1,46 @@
+#include "src/parallel/parallel_for.h"
+
+#include <ATen/Parallel.h>
+
+#include <algorithm>
+#include <atomic>
+#include <dlfcn.h>
+#include <exception>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+namespace diffctl {
+
+void parallel_for(int64_t count, int64_t threads, const std::function<void(int64_t index, int64_t worker)>& task) {
+  std::atomic<int64_t> next{0};
+  std::mutex failure_mutex;
+  std::exception_ptr failure;
+  auto work = [&](int64_t worker) {
+    for (int64_t i = next++; i < count; i = next++) {
+      try {
+        task(i, worker);
+      } catch (...) {
+        std::lock_guard<std::mutex> lock(failure_mutex);
+        if (!failure) failure = std::current_exception();
+        next = count;
+      }
+    }
+  };
+  const int64_t helpers = std::min(std::max<int64_t>(threads, 1), count) - 1;
+  std::vector<std::thread> pool;
+  for (int64_t t = 1; t <= helpers; ++t) pool.emplace_back(work, t);
+  work(0);
+  for (auto& thread : pool) thread.join();
+  if (failure) std::rethrow_exception(failure);
+}
+
+void use_one_compute_thread_per_worker() {
+  at::set_num_threads(1);
+  // OpenBLAS (Debian's fast BLAS alternative) keeps a thread pool of its own.
+  if (auto set_threads = reinterpret_cast<void (*)(int)>(dlsym(RTLD_DEFAULT, "openblas_set_num_threads"))) {
+    set_threads(1);
+  }
+}
+
+}  // namespace diffctl

@@ -1,0 +1,17 @@
+#pragma once
+
+#include <cstdint>
+#include <functional>
+
+namespace diffctl {
+
+// Runs task(i, worker) for i in [0, count) on `threads` threads (the calling thread is
+// worker 0; workers are numbered 0..threads−1), handing out indices in order. The first exception stops the remaining tasks and is
+// rethrown as it was thrown (an InputError stays an InputError).
+void parallel_for(int64_t count, int64_t threads, const std::function<void(int64_t index, int64_t worker)>& task);
+
+// One LibTorch intra-op thread and one OpenBLAS thread for this process: callers that run
+// their own worker threads keep them from competing for the cores.
+void use_one_compute_thread_per_worker();
+
+}  // namespace diffctl
