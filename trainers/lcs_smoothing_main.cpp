@@ -6,24 +6,18 @@
 // scripts/plot_runs.py turns smoothing.csv into smoothing.png.
 
 #include "modules/lcs_layer.h"
-#include "src/cli/run_options.h"
 #include "src/config/config_reader.h"
-#include "src/device.h"
 #include "src/error.h"
-#include "src/io/atomic_file.h"
 #include "src/seeding.h"
-#include "trainers/run_setup.h"
+#include "trainers/experiment.h"
 
 #include <torch/torch.h>
 
 #include <chrono>
-#include <filesystem>
-#include <iostream>
 #include <sstream>
 
 namespace {
 
-namespace fs = std::filesystem;
 using diffctl::lcp::SmoothingMode;
 
 struct Curve {
@@ -53,46 +47,37 @@ Curve curve_for(SmoothingMode mode, double mu, const diffctl::LCSLayerOptions& b
   return {step.lambda.detach().squeeze(-1), slope.squeeze(-1)};
 }
 
-}  // namespace
-
-int main(int argc, char** argv) {
-  return diffctl::run_executable(
-      argc, argv,
-      "lcs_smoothing: lambda(z) and dlambda/dz of the 1-D contact LCP under exact, constant,\n"
-      "contact-aware and randomized smoothing. Example:\n"
-      "  build/bin/lcs_smoothing --config data/configs/lcs_smoothing_1d.json",
-      [&](const diffctl::RunOptions& options) {
-    if (options.resume) throw diffctl::InputError("--resume: lcs_smoothing has no checkpoints to resume");
-    const torch::Device device = diffctl::parse_device(options.device);
-    diffctl::ConfigReader reader(diffctl::load_run_config(options));
-    const double stiffness = reader.number("stiffness", 1.0, 0.0, true);
-    const double z_min = reader.number("z_min", -1.0);
-    const double z_max = reader.number("z_max", 1.0);
-    const int64_t points = reader.integer("points", 201, 2, 1000000);
-    const double mu = reader.number("mu", 0.01, 0.0, true);
-    diffctl::LCSLayerOptions base(1, 1, 1);
-    base.sigma(reader.number("sigma", 0.1, 0.0, true));
-    base.c1(reader.number("c1", 0.0));
-    base.c2(reader.number("c2", 0.0));
-    base.samples(reader.integer("samples", 1000, 1, 1000000));
-    const int64_t seed = reader.integer("seed", 0, 0);
-    reader.finish();
-    if (!(z_max > z_min)) {
-      throw diffctl::InputError("z_max: expected a number > z_min = " + std::to_string(z_min) + ", got " +
-                                std::to_string(z_max));
+class SmoothingCurves : public diffctl::Experiment {
+ public:
+  SmoothingCurves(diffctl::ConfigReader& reader, torch::Device device) : device_(device), base_(1, 1, 1) {
+    stiffness_ = reader.number("stiffness", 1.0, 0.0, true);
+    z_min_ = reader.number("z_min", -1.0);
+    z_max_ = reader.number("z_max", 1.0);
+    points_ = reader.integer("points", 201, 2, 1000000);
+    mu_ = reader.number("mu", 0.01, 0.0, true);
+    base_.sigma(reader.number("sigma", 0.1, 0.0, true));
+    base_.c1(reader.number("c1", 0.0));
+    base_.c2(reader.number("c2", 0.0));
+    base_.samples(reader.integer("samples", 1000, 1, 1000000));
+    seed_ = reader.integer("seed", 0, 0);
+    if (!(z_max_ > z_min_)) {
+      throw diffctl::InputError("z_max: expected a number > z_min = " + std::to_string(z_min_) + ", got " +
+                                std::to_string(z_max_));
     }
+  }
 
-    const std::string run_dir = diffctl::choose_run_directory(options);
-    diffctl::require_fresh_run_directory(run_dir);
+  bool resumable() const override { return false; }
+
+  nlohmann::json run(diffctl::RunSink& sink, bool, bool) override {
     const auto start = std::chrono::steady_clock::now();
-    diffctl::seed_globally(static_cast<uint64_t>(seed));
-    const torch::Tensor z = torch::linspace(z_min, z_max, points, torch::TensorOptions(torch::kFloat64).device(device));
-    const Curve exact = curve_for(SmoothingMode::exact, 0.0, base, stiffness, z);
-    const Curve constant = curve_for(SmoothingMode::constant, mu, base, stiffness, z);
-    const Curve contact_aware = curve_for(SmoothingMode::contact_aware, 0.0, base, stiffness, z);
-    const Curve randomized = curve_for(SmoothingMode::randomized, 0.0, base, stiffness, z);
+    diffctl::seed_globally(static_cast<uint64_t>(seed_));
+    const torch::Tensor z = torch::linspace(z_min_, z_max_, points_, torch::TensorOptions(torch::kFloat64).device(device_));
+    const Curve exact = curve_for(SmoothingMode::exact, 0.0, base_, stiffness_, z);
+    const Curve constant = curve_for(SmoothingMode::constant, mu_, base_, stiffness_, z);
+    const Curve contact_aware = curve_for(SmoothingMode::contact_aware, 0.0, base_, stiffness_, z);
+    const Curve randomized = curve_for(SmoothingMode::randomized, 0.0, base_, stiffness_, z);
     const torch::Tensor contact_aware_mu = diffctl::lcp::contact_aware_centering(
-        z, torch::full_like(z, stiffness), base.smoothing_options());
+        z, torch::full_like(z, stiffness_), base_.smoothing_options());
 
     std::ostringstream csv;
     csv.precision(12);
@@ -104,27 +89,40 @@ int main(int argc, char** argv) {
                                              1)
                                     .to(torch::kCPU);
     const auto rows = table.accessor<double, 2>();
-    for (int64_t i = 0; i < points; ++i) {
+    for (int64_t i = 0; i < points_; ++i) {
       for (int64_t j = 0; j < table.size(1); ++j) csv << (j ? "," : "") << rows[i][j];
       csv << '\n';
     }
+    sink.write_text("smoothing.csv", csv.str());
     auto max_gap = [](const torch::Tensor& a, const torch::Tensor& b) { return (a - b).abs().max().item<double>(); };
-    const double wall_time_s =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    const nlohmann::json summary{
-        {"constant_max_lambda_bias", max_gap(constant.lambda, exact.lambda)},
-        {"contact_aware_max_lambda_bias", max_gap(contact_aware.lambda, exact.lambda)},
-        {"contact_aware_vs_randomized_max_lambda_gap", max_gap(contact_aware.lambda, randomized.lambda)},
-        {"contact_aware_vs_randomized_max_slope_gap", max_gap(contact_aware.slope, randomized.slope)},
-        {"contact_aware_mu_max", contact_aware_mu.max().item<double>()},
-        {"contact_aware_mu_at_z_min", contact_aware_mu[0].item<double>()},
-        {"contact_aware_mu_at_z_max", contact_aware_mu[-1].item<double>()},
-        {"exact_slope_min", exact.slope.min().item<double>()},
-        {"exact_slope_max", exact.slope.max().item<double>()},
-        {"wall_time_s", wall_time_s}};
-    diffctl::open_run_directory(run_dir, reader.resolved(), false);
-    diffctl::write_text_atomically((fs::path(run_dir) / "smoothing.csv").string(), csv.str());
-    diffctl::write_text_atomically((fs::path(run_dir) / "summary.json").string(), summary.dump(2) + "\n");
-    std::cout << "run directory: " << run_dir << "\n" << summary.dump(2) << std::endl;
-  });
+    return {{"constant_max_lambda_bias", max_gap(constant.lambda, exact.lambda)},
+            {"contact_aware_max_lambda_bias", max_gap(contact_aware.lambda, exact.lambda)},
+            {"contact_aware_vs_randomized_max_lambda_gap", max_gap(contact_aware.lambda, randomized.lambda)},
+            {"contact_aware_vs_randomized_max_slope_gap", max_gap(contact_aware.slope, randomized.slope)},
+            {"contact_aware_mu_max", contact_aware_mu.max().item<double>()},
+            {"contact_aware_mu_at_z_min", contact_aware_mu[0].item<double>()},
+            {"contact_aware_mu_at_z_max", contact_aware_mu[-1].item<double>()},
+            {"exact_slope_min", exact.slope.min().item<double>()},
+            {"exact_slope_max", exact.slope.max().item<double>()},
+            {"wall_time_s", std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count()}};
+  }
+
+ private:
+  torch::Device device_;
+  diffctl::LCSLayerOptions base_;
+  double stiffness_, z_min_, z_max_, mu_;
+  int64_t points_, seed_;
+};
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  return diffctl::run_experiment_main(
+      argc, argv,
+      "lcs_smoothing: lambda(z) and dlambda/dz of the 1-D contact LCP under exact, constant,\n"
+      "contact-aware and randomized smoothing. Example:\n"
+      "  build/bin/lcs_smoothing --config data/configs/lcs_smoothing_1d.json",
+      [](diffctl::ConfigReader& config, torch::Device device) {
+        return std::make_unique<SmoothingCurves>(config, device);
+      });
 }

@@ -4,9 +4,8 @@
 #include "src/error.h"
 #include "src/io/atomic_file.h"
 #include "src/seeding.h"
-#include "src/training/metrics_log.h"
 #include "src/training/progress_bar.h"
-#include "src/export/torchscript_export.h"
+#include "trainers/run_sink.h"
 
 #include <chrono>
 #include <filesystem>
@@ -50,13 +49,14 @@ std::string short_metric(const nlohmann::json& metrics) {
 }
 }  // namespace
 
-nlohmann::json Trainer::run(const std::string& run_dir, bool resume, bool quiet) {
+nlohmann::json Trainer::run(RunSink& sink, bool resume, bool quiet) {
   namespace fs = std::filesystem;
-  const std::string checkpoint_path = (fs::path(run_dir) / "checkpoint.pt").string();
+  const std::optional<std::string> checkpoint = sink.checkpoint_path();
+  const std::string checkpoint_path = checkpoint.value_or("");
   int64_t first_step = 1;
   double elapsed_before = 0.0;
   // A run killed before its first checkpoint resumes from the start.
-  if (resume && fs::exists(checkpoint_path)) {
+  if (resume && checkpoint && fs::exists(checkpoint_path)) {
     torch::serialize::InputArchive archive;
     try {
       archive.load_from(checkpoint_path);
@@ -76,7 +76,7 @@ nlohmann::json Trainer::run(const std::string& run_dir, bool resume, bool quiet)
     }
   }
 
-  MetricsLog log((fs::path(run_dir) / "metrics.jsonl").string(), resume ? first_step - 1 : -1);
+  sink.open_metrics(resume ? first_step - 1 : -1);
   ProgressBar progress(steps_, !quiet);
   const auto start = std::chrono::steady_clock::now();
   auto elapsed = [&] {
@@ -88,24 +88,21 @@ nlohmann::json Trainer::run(const std::string& run_dir, bool resume, bool quiet)
     const bool last = step_index == steps_ || stopped_early();
     const bool evaluate_now = last || (eval_every_ > 0 && step_index % eval_every_ == 0);
     if (evaluate_now) metrics.update(evaluate());
-    if (evaluate_now || step_index % log_every_ == 0) log.write(step_index, elapsed(), metrics);
+    if (evaluate_now || step_index % log_every_ == 0) sink.log(step_index, elapsed(), metrics);
     progress.update(step_index, short_metric(metrics));
-    if (!last && checkpoint_every_ > 0 && step_index % checkpoint_every_ == 0) {
+    if (checkpoint && !last && checkpoint_every_ > 0 && step_index % checkpoint_every_ == 0) {
       save_checkpoint(checkpoint_path, step_index, elapsed());
     }
     if (last) break;
   }
   progress.finish();
-  if (steps_ == 0 && !resume) log.write(0, elapsed(), evaluate());
+  if (steps_ == 0 && !resume) sink.log(0, elapsed(), evaluate());
 
   nlohmann::json result = summary();
   result["steps"] = steps_;
   result["wall_time_s"] = elapsed();
-  save_checkpoint(checkpoint_path, steps_, elapsed());
-  if (const auto module = policy()) {
-    save_script_module(*module, (fs::path(run_dir) / "policy.pt").string());
-  }
-  write_text_atomically((fs::path(run_dir) / "summary.json").string(), result.dump(2) + "\n");
+  if (checkpoint) save_checkpoint(checkpoint_path, steps_, elapsed());
+  if (const auto module = policy()) sink.save_policy(*module);
   return result;
 }
 

@@ -15,6 +15,7 @@
 namespace diffctl {
 
 class ConfigReader;
+class RunSink;
 
 // The training loop every trainer shares: steps, seeding, device, metrics, progress,
 // periodic evaluation, checkpoint/resume, summary and policy export. A concrete trainer
@@ -31,10 +32,11 @@ class Trainer {
   // done before any run directory exists. Must be deterministic given the config.
   virtual void prepare() = 0;
 
-  // Runs steps [first, steps] in `run_dir` (which must exist) and returns the summary.
-  // With `resume`, continues from run_dir/checkpoint.pt (from the start if there is none
-  // yet), dropping logged metrics past the checkpoint.
-  nlohmann::json run(const std::string& run_dir, bool resume, bool quiet);
+  // Runs steps [first, steps], reporting to `sink` (metrics, checkpoints where the sink
+  // keeps them, the policy), and returns the summary; writing it is the caller's. With
+  // `resume`, continues from the sink's checkpoint (from the start if there is none yet),
+  // dropping logged metrics past it.
+  nlohmann::json run(RunSink& sink, bool resume, bool quiet);
 
   int64_t steps() const { return steps_; }
   uint64_t seed() const { return seed_; }

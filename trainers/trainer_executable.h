@@ -1,5 +1,6 @@
 #pragma once
 
+#include "trainers/experiment.h"
 #include "trainers/trainer.h"
 
 #include <torch/types.h>
@@ -15,9 +16,18 @@ class ConfigReader;
 using TrainerFactory =
     std::function<std::unique_ptr<Trainer>(ConfigReader& config, torch::Device device)>;
 
-// The whole main of a trainer executable (DESIGN.md "Trainers and executables"): parse the
-// shared command line, resolve and validate the config, prepare the trainer, and only
-// then create the run directory and train. Prints the summary on stdout.
+// A trainer as an Experiment: prepare() and run() are the trainer's.
+class TrainerExperiment : public Experiment {
+ public:
+  explicit TrainerExperiment(std::unique_ptr<Trainer> trainer) : trainer_(std::move(trainer)) {}
+  void prepare() override { trainer_->prepare(); }
+  nlohmann::json run(RunSink& sink, bool resume, bool quiet) override { return trainer_->run(sink, resume, quiet); }
+
+ private:
+  std::unique_ptr<Trainer> trainer_;
+};
+
+// The whole main of a trainer executable: run_experiment_main with a TrainerExperiment.
 int run_trainer_main(int argc, const char* const* argv, const std::string& description,
                      const TrainerFactory& make_trainer);
 

@@ -30,6 +30,14 @@ std::string ConfigReader::path_of(const std::string& key) const {
 
 bool ConfigReader::has(const std::string& key) const { return config_.contains(key); }
 
+nlohmann::json ConfigReader::take_unread() {
+  nlohmann::json unread = nlohmann::json::object();
+  for (const auto& item : config_.items()) {
+    if (read_keys_.insert(item.key()).second) unread[item.key()] = item.value();
+  }
+  return unread;
+}
+
 const nlohmann::json* ConfigReader::find(const std::string& key) {
   read_keys_.insert(key);
   auto it = config_.find(key);

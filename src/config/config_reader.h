@@ -40,6 +40,10 @@ class ConfigReader {
   // keys too; its resolved values are recorded under `key`.
   void section(const std::string& key, const std::function<void(ConfigReader&)>& read);
 
+  // Hands every key not read so far to the caller, which validates it with a reader of
+  // its own (a runner passing the rest of its config to the trainers it runs).
+  nlohmann::json take_unread();
+
   bool has(const std::string& key) const;
   std::string path_of(const std::string& key) const;
 

@@ -81,8 +81,10 @@ torch::Tensor anneal_discount(const LqrSystems& systems, const torch::Tensor& in
                               DiscountAnnealingSummary* summary) {
   options.check("annealing");
   const int64_t groups = initial_gain.size(0);
-  TORCH_CHECK(systems.size() % groups == 0, "anneal_discount: ", systems.size(),
-              " systems do not split into ", groups, " groups");
+  if (groups < 1 || systems.size() % groups != 0) {
+    throw InputError("anneal_discount: " + std::to_string(systems.size()) + " systems do not split into " +
+                     std::to_string(groups) + " groups of equal size (one per initial gain)");
+  }
   const GroupedCost cost_of(systems, groups);
   const auto real = systems.A.options();
 

@@ -13,9 +13,10 @@ MetricsLog::MetricsLog(const std::string& path, int64_t keep_through_step) {
     std::ostringstream kept;
     std::string line;
     while (std::getline(old_log, line)) {
-      const auto entry = nlohmann::json::parse(line, nullptr, /*allow_exceptions=*/false);
+      auto entry = nlohmann::json::parse(line, nullptr, /*allow_exceptions=*/false);
       if (entry.is_object() && entry.value("step", int64_t{-1}) <= keep_through_step) {
         kept << line << '\n';
+        kept_lines_.push_back(std::move(entry));
       }
     }
     write_text_atomically(path, kept.str());
@@ -24,9 +25,7 @@ MetricsLog::MetricsLog(const std::string& path, int64_t keep_through_step) {
   if (!file_) throw Error(path + ": cannot open the metrics log for writing");
 }
 
-void MetricsLog::write(int64_t step, double time_s, const nlohmann::json& metrics) {
-  nlohmann::json line = {{"step", step}, {"time_s", time_s}};
-  line.update(metrics);
+void MetricsLog::write(const nlohmann::json& line) {
   file_ << line.dump() << '\n';
   file_.flush();
 }

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <fstream>
 #include <string>
+#include <vector>
 
 namespace diffctl {
 
@@ -16,10 +17,13 @@ class MetricsLog {
   // that one are dropped first, so a resumed run's log equals an uninterrupted one's.
   MetricsLog(const std::string& path, int64_t keep_through_step);
 
-  void write(int64_t step, double time_s, const nlohmann::json& metrics);
+  void write(const nlohmann::json& line);
+  // The lines a resumed run kept.
+  const std::vector<nlohmann::json>& kept_lines() const { return kept_lines_; }
 
  private:
   std::ofstream file_;
+  std::vector<nlohmann::json> kept_lines_;
 };
 
 }  // namespace diffctl

@@ -4,6 +4,7 @@
 // and printed as ratios. Exits non-zero only if the direct and GMRES runs disagree.
 //   bench_value_fit [--quick]     (--quick: chain and four rooms, 50 steps)
 #include "src/config/config_reader.h"
+#include "trainers/run_sink.h"
 #include "trainers/value_fit_trainer.h"
 
 #include <torch/torch.h>
@@ -11,7 +12,6 @@
 #include <chrono>
 #include <cstdio>
 #include <cstring>
-#include <filesystem>
 #include <string>
 
 namespace {
@@ -37,12 +37,10 @@ Timed time_run(const std::string& domain, const std::string& parameterization, c
   diffctl::ValueFitTrainer trainer(reader, torch::kCPU);
   reader.finish();
   trainer.prepare();
-  const auto directory = std::filesystem::temp_directory_path() / ("bench_value_fit_" + std::to_string(::getpid()));
-  std::filesystem::create_directories(directory);
+  diffctl::MemorySink sink;
   const auto start = std::chrono::steady_clock::now();
-  const auto summary = trainer.run(directory.string(), false, true);
+  const auto summary = trainer.run(sink, false, true);
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  std::filesystem::remove_all(directory);
   const auto& residual = summary["final_residual_norm"];
   return {seconds, residual.is_number() ? residual.get<double>() : std::nan("")};
 }

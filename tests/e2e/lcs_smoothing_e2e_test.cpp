@@ -1,6 +1,7 @@
 #include "support/command.h"
 
 #include <gtest/gtest.h>
+#include <torch/cuda.h>
 
 #include <filesystem>
 #include <sstream>
@@ -53,7 +54,7 @@ TEST(LcsSmoothing, BadInputGetsOneLineAndNoOutput) {
   const std::string out = scratch_dir("lcs_smoothing_bad");
   for (const std::string& arguments :
        {std::string("--set sigma=-1"), std::string("--set stifness=2"), std::string("--set z_max=-3"),
-        std::string("--device cuda")}) {
+        std::string(torch::cuda::is_available() ? "--device cuda:99" : "--device cuda")}) {
     const auto run = lcs_smoothing("--config data/configs/lcs_smoothing_1d.json " + arguments + " --out " + out);
     EXPECT_EQ(run.exit_code, 2) << arguments << ": " << run.err;
     EXPECT_EQ(std::count(run.err.begin(), run.err.end(), '\n'), 1) << run.err;

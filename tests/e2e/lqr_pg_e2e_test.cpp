@@ -4,6 +4,7 @@
 #include "support/tensor_matchers.h"
 
 #include <gtest/gtest.h>
+#include <torch/cuda.h>
 #include <torch/script.h>
 #include <torch/serialize.h>
 
@@ -111,6 +112,7 @@ struct BadInput {
 class RejectsBadInput : public ::testing::TestWithParam<BadInput> {};
 
 TEST_P(RejectsBadInput, WithOneLineExitCodeTwoAndNoRunDirectory) {
+  if (GetParam().name == "CudaWithoutCuda" && torch::cuda::is_available()) GTEST_SKIP() << "CUDA is available here";
   const std::string out = scratch_dir("bad_input");
   const auto run = lqr_pg(GetParam().arguments + " --quiet --out " + out);
   EXPECT_EQ(run.exit_code, 2) << run.err;

@@ -65,19 +65,22 @@ inline std::vector<nlohmann::json> metrics_without_timing(const std::string& run
 }
 
 // Starts `command` (which writes its run to `run_dir`) in the background and kills it with
-// SIGKILL as soon as its first checkpoint exists. False if no checkpoint appeared within a
-// minute or the run finished before it could be killed.
-inline bool kill_after_first_checkpoint(const std::string& command, const std::string& run_dir) {
+// SIGKILL as soon as a checkpoint exists in `checkpoint_dir` (the run directory, or that of
+// a run nested in it). False if no checkpoint appeared within a minute or the run finished
+// before it could be killed.
+inline bool kill_after_first_checkpoint(const std::string& command, const std::string& run_dir,
+                                        std::string checkpoint_dir = "") {
+  if (checkpoint_dir.empty()) checkpoint_dir = run_dir;
   const std::string pid_file = run_dir + ".pid";
   if (std::system((command + " >/dev/null 2>&1 & echo $! > " + pid_file).c_str()) != 0) return false;
   const pid_t pid = std::stoi(read_file(pid_file));
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
-  while (!std::filesystem::exists(run_dir + "/checkpoint.pt") && std::chrono::steady_clock::now() < deadline) {
+  while (!std::filesystem::exists(checkpoint_dir + "/checkpoint.pt") && std::chrono::steady_clock::now() < deadline) {
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
   }
   ::kill(pid, SIGKILL);
   std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  return std::filesystem::exists(run_dir + "/checkpoint.pt") && !std::filesystem::exists(run_dir + "/summary.json");
+  return std::filesystem::exists(checkpoint_dir + "/checkpoint.pt") && !std::filesystem::exists(run_dir + "/summary.json");
 }
 
 // A fresh, empty scratch directory path (not created).
