@@ -27,40 +27,11 @@ void MarkovRewardChainOptions::validate() const {
 
 namespace {
 
-// Settings travel to the static layer functions as one CPU tensor.
-enum Setting : int64_t {
-  kEta, kForwardSolver, kBackwardSolver, kTolerance, kMaxIterations, kTemperature,
-  kGmresTolerance, kGmresRestart, kGmresMaxRestarts
+// What the layer's static functions need: the options, and where the backward reports.
+struct ChainSolve {
+  MarkovRewardChainOptions options;
+  std::shared_ptr<ChainSolveReport> report;  // may be null: nobody asked
 };
-
-struct Settings {
-  double eta;
-  ChainForwardSolver forward_solver;
-  ChainBackwardSolver backward_solver;
-  double tolerance;
-  int64_t max_iterations;
-  double temperature;
-  GmresOptions gmres;
-};
-
-torch::Tensor settings_tensor(const MarkovRewardChainOptions& o) {
-  return torch::tensor({o.eta(), static_cast<double>(o.forward_solver()), static_cast<double>(o.backward_solver()),
-                        o.value_iteration_tolerance(), static_cast<double>(o.max_value_iterations()),
-                        o.soft_max_temperature(), o.gmres().tolerance, static_cast<double>(o.gmres().restart),
-                        static_cast<double>(o.gmres().max_restarts)},
-                       torch::kFloat64);
-}
-
-Settings settings_from(const torch::Tensor& tensor) {
-  const auto v = tensor.accessor<double, 1>();
-  GmresOptions gmres;
-  gmres.tolerance = v[kGmresTolerance];
-  gmres.restart = static_cast<int64_t>(v[kGmresRestart]);
-  gmres.max_restarts = static_cast<int64_t>(v[kGmresMaxRestarts]);
-  return {v[kEta], static_cast<ChainForwardSolver>(static_cast<int>(v[kForwardSolver])),
-          static_cast<ChainBackwardSolver>(static_cast<int>(v[kBackwardSolver])), v[kTolerance],
-          static_cast<int64_t>(v[kMaxIterations]), v[kTemperature], gmres};
-}
 
 // Q(s, a) = w(s, a) + η Σ_j P(s, a, j) θ_j for rewards W (n, A) and probabilities P (n, A, n).
 torch::Tensor action_values(const torch::Tensor& W, const torch::Tensor& P, const torch::Tensor& theta, double eta) {
@@ -87,29 +58,22 @@ torch::Tensor policy_transitions(const torch::Tensor& Q, const torch::Tensor& P,
   return (weights.unsqueeze(-1) * P).sum(-2);
 }
 
-// The report is a CPU tensor written through its pointer: no version change, so a graph
-// that is differentiated twice (retain_graph) still unpacks its saved inputs.
-void write_report(const torch::Tensor& report, bool converged, int64_t iterations, double residual) {
-  double* values = report.data_ptr<double>();
-  values[0] = converged ? 1.0 : 0.0;
-  values[1] = static_cast<double>(iterations);
-  values[2] = residual;
-}
-
 struct ChainLayer {
-  // inputs: {W (n, A), F (n, A, n), warm start (n), settings, report (3)}
-  static ImplicitSolution solve(at::TensorList inputs) {
+  using Options = ChainSolve;
+
+  // inputs: {W (n, A), F (n, A, n), warm start (n)}
+  static ImplicitSolution solve(at::TensorList inputs, const ChainSolve& solve) {
     const torch::Tensor& W = inputs[0];
     const torch::Tensor P = torch::softmax(inputs[1], -1);
-    const Settings s = settings_from(inputs[3]);
+    const MarkovRewardChainOptions& s = solve.options;
     const int64_t n = W.size(0);
     torch::Tensor theta = inputs[2].clone();
     bool converged = false;
     int64_t iterations = 0;
-    if (s.forward_solver == ChainForwardSolver::value_iteration) {
-      while (iterations < s.max_iterations && !converged) {
-        const torch::Tensor next = bellman(action_values(W, P, theta, s.eta), s.temperature);
-        converged = (next - theta).abs().max().item<double>() <= s.tolerance;
+    if (s.forward_solver() == ChainForwardSolver::value_iteration) {
+      while (iterations < s.max_value_iterations() && !converged) {
+        const torch::Tensor next = bellman(action_values(W, P, theta, s.eta()), s.soft_max_temperature());
+        converged = (next - theta).abs().max().item<double>() <= s.value_iteration_tolerance();
         theta = next;
         ++iterations;
       }
@@ -118,15 +82,15 @@ struct ChainLayer {
     // with one action P_π does not depend on θ and is factored once.
     torch::Tensor transitions, lu, pivots;
     auto factor_at = [&](const torch::Tensor& Q) {
-      transitions = policy_transitions(Q, P, s.temperature);
-      std::tie(lu, pivots) = torch::linalg_lu_factor(torch::eye(n, W.options()) - s.eta * transitions);
+      transitions = policy_transitions(Q, P, s.soft_max_temperature());
+      std::tie(lu, pivots) = torch::linalg_lu_factor(torch::eye(n, W.options()) - s.eta() * transitions);
     };
-    if (s.forward_solver == ChainForwardSolver::direct) {
+    if (s.forward_solver() == ChainForwardSolver::direct) {
       // Newton on T(θ) − θ = 0: θ ← θ + (I − ηP_π)⁻¹ (T(θ) − θ), exact in one step for one
       // action and policy iteration for the hard max; stops on a machine-precision residual.
       while (iterations < 100) {
-        const torch::Tensor Q = action_values(W, P, theta, s.eta);
-        const torch::Tensor residual = bellman(Q, s.temperature) - theta;
+        const torch::Tensor Q = action_values(W, P, theta, s.eta());
+        const torch::Tensor residual = bellman(Q, s.soft_max_temperature()) - theta;
         if (!lu.defined() || W.size(1) > 1) factor_at(Q);
         converged = residual.abs().max().item<double>() <= 1e-12 * (1.0 + theta.abs().max().item<double>());
         if (converged) break;
@@ -134,16 +98,16 @@ struct ChainLayer {
         ++iterations;
       }
     }
-    if (s.forward_solver == ChainForwardSolver::value_iteration) {
-      const torch::Tensor Q = action_values(W, P, theta, s.eta);
-      if (s.backward_solver == ChainBackwardSolver::direct) {
+    if (s.forward_solver() == ChainForwardSolver::value_iteration) {
+      const torch::Tensor Q = action_values(W, P, theta, s.eta());
+      if (s.backward_solver() == ChainBackwardSolver::direct) {
         factor_at(Q);
       } else {
-        transitions = policy_transitions(Q, P, s.temperature);  // GMRES needs no factorisation
+        transitions = policy_transitions(Q, P, s.soft_max_temperature());  // GMRES needs no factorisation
       }
     }
-    std::vector<torch::Tensor> saved{transitions, inputs[3], inputs[4]};
-    if (s.backward_solver == ChainBackwardSolver::direct) {
+    std::vector<torch::Tensor> saved{transitions};
+    if (s.backward_solver() == ChainBackwardSolver::direct) {
       saved.push_back(lu);
       saved.push_back(pivots);
     }
@@ -151,38 +115,43 @@ struct ChainLayer {
             {torch::tensor(converged, torch::kBool), torch::tensor(iterations, torch::kLong)}};
   }
 
-  static torch::Tensor residual(const torch::Tensor& theta, at::TensorList inputs) {
-    const Settings s = settings_from(inputs[3]);
-    return bellman(action_values(inputs[0], torch::softmax(inputs[1], -1), theta, s.eta), s.temperature) - theta;
+  static torch::Tensor residual(const torch::Tensor& theta, at::TensorList inputs, const ChainSolve& solve) {
+    const MarkovRewardChainOptions& s = solve.options;
+    return bellman(action_values(inputs[0], torch::softmax(inputs[1], -1), theta, s.eta()), s.soft_max_temperature()) - theta;
   }
 
   // ∂h/∂θ = −(I − ηP_π): v = −(I − ηP_π)⁻ᵀ ḡ.
-  static torch::Tensor adjoint_solve(at::TensorList saved, const torch::Tensor& grad_theta) {
+  static torch::Tensor adjoint_solve(at::TensorList saved, const torch::Tensor& grad_theta, const ChainSolve& solve) {
     const torch::Tensor& transitions = saved[0];
-    const Settings s = settings_from(saved[1]);
-    const torch::Tensor& report = saved[2];
+    const MarkovRewardChainOptions& s = solve.options;
+    auto report = [&](bool converged, int64_t iterations, double residual) {
+      if (!solve.report) return;
+      solve.report->backward_converged = converged;
+      solve.report->backward_iterations = iterations;
+      solve.report->backward_relative_residual = residual;
+    };
     torch::Tensor u;
     torch::NoGradGuard no_grad;
-    if (s.backward_solver == ChainBackwardSolver::direct) {
-      u = torch::linalg_lu_solve(saved[3], saved[4], grad_theta.unsqueeze(-1), /*left=*/true, /*adjoint=*/true)
+    if (s.backward_solver() == ChainBackwardSolver::direct) {
+      u = torch::linalg_lu_solve(saved[1], saved[2], grad_theta.unsqueeze(-1), /*left=*/true, /*adjoint=*/true)
               .squeeze(-1);
       const double scale = std::max(grad_theta.norm().item<double>(), 1e-300);
       const double residual =
-          (u - s.eta * torch::matmul(transitions.t(), u) - grad_theta).norm().item<double>() / scale;
-      write_report(report, true, 0, residual);
+          (u - s.eta() * torch::matmul(transitions.t(), u) - grad_theta).norm().item<double>() / scale;
+      report(true, 0, residual);
     } else {
       // (I − ηP)ᵀ u as a row vector: u − η uᵀP, matrix-free in the factorisation sense.
       const GmresResult result = solve_gmres(
-          [&](const torch::Tensor& v) { return v - s.eta * torch::matmul(v, transitions); },
-          grad_theta.unsqueeze(0), s.gmres);
+          [&](const torch::Tensor& v) { return v - s.eta() * torch::matmul(v, transitions); },
+          grad_theta.unsqueeze(0), s.gmres());
       const bool converged = result.converged.item<bool>();
       const double residual = result.relative_residual.item<double>();
       const int64_t iterations = result.iterations.item<int64_t>();
-      write_report(report, converged, iterations, residual);
+      report(converged, iterations, residual);
       if (!converged) {
         throw Error("MarkovRewardChain backward: GMRES did not converge: relative residual " +
                     std::to_string(residual) + " after " + std::to_string(iterations) +
-                    " matrix-vector products (tolerance " + std::to_string(s.gmres.tolerance) +
+                    " matrix-vector products (tolerance " + std::to_string(s.gmres().tolerance) +
                     "); raise gmres.restart or gmres.max_restarts, or use the direct backward");
       }
       u = result.x.squeeze(0);
@@ -208,7 +177,6 @@ MarkovRewardChainImpl::MarkovRewardChainImpl(const MarkovRewardChainOptions& opt
   w = register_parameter("w", actions == 1 ? rewards.squeeze(-1) : rewards);
   F = register_parameter("F", actions == 1 ? torch::log(probabilities).squeeze(1) : torch::log(probabilities));
   warm_start = register_buffer("warm_start", torch::zeros({n}, float64));
-  report_storage_ = torch::tensor({1.0, 0.0, 0.0}, float64);
 }
 
 torch::Tensor markov_reward_chain_values(const torch::Tensor& w, const torch::Tensor& F,
@@ -217,8 +185,8 @@ torch::Tensor markov_reward_chain_values(const torch::Tensor& w, const torch::Te
   const int64_t n = options.num_states();
   const int64_t actions = options.num_actions();
   const auto outputs = ImplicitFunction<ChainLayer>::apply(
-      at::TensorList({w.reshape({n, actions}), F.reshape({n, actions, n}), torch::zeros({n}, w.options()),
-                      settings_tensor(options), torch::zeros({3}, torch::kFloat64)}));
+      at::TensorList({w.reshape({n, actions}), F.reshape({n, actions, n}), torch::zeros({n}, w.options())}),
+      ChainSolve{options, nullptr});
   return outputs[0];
 }
 
@@ -228,11 +196,10 @@ torch::Tensor MarkovRewardChainImpl::forward() {
   const int64_t n = options.num_states();
   const int64_t actions = options.num_actions();
   // The warm start goes in as a copy: updating it leaves the saved tensors' versions alone.
-  const auto outputs = ImplicitFunction<ChainLayer>::apply(at::TensorList(
-      {w.view({n, actions}), F.view({n, actions, n}), warm_start.clone(), settings_tensor(options),
-       report_storage_}));
-  report_.forward_converged = outputs[1].item<bool>();
-  report_.forward_iterations = outputs[2].item<int64_t>();
+  const auto outputs = ImplicitFunction<ChainLayer>::apply(
+      at::TensorList({w.view({n, actions}), F.view({n, actions, n}), warm_start.clone()}), ChainSolve{options, report_});
+  report_->forward_converged = outputs[1].item<bool>();
+  report_->forward_iterations = outputs[2].item<int64_t>();
   {
     torch::NoGradGuard no_grad;
     warm_start.copy_(outputs[0]);
@@ -254,14 +221,6 @@ torch::Tensor MarkovRewardChainImpl::jacobian_gram(const torch::Tensor& theta) {
   const torch::Tensor A_inverse = torch::linalg::inv(torch::eye(n, theta.options()) - options.eta() * P);
   const double eta = options.eta();
   return A_inverse.matmul((1.0 + eta * eta * spread).unsqueeze(-1) * A_inverse.t());
-}
-
-const ChainSolveReport& MarkovRewardChainImpl::report() const {
-  const double* values = report_storage_.data_ptr<double>();
-  report_.backward_converged = values[0] > 0.5;
-  report_.backward_iterations = static_cast<int64_t>(values[1]);
-  report_.backward_relative_residual = values[2];
-  return report_;
 }
 
 }  // namespace diffctl

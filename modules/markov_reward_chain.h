@@ -8,6 +8,7 @@
 #include <torch/types.h>
 
 #include <cstdint>
+#include <memory>
 
 namespace diffctl {
 
@@ -61,7 +62,8 @@ class MarkovRewardChainImpl : public torch::nn::Module {
 
   // σ(F) and the row-wise Bellman map, for tests and diagnostics.
   torch::Tensor transition_probabilities();
-  const ChainSolveReport& report() const;
+  // The last forward solve's figures, and the last backward's once it has run.
+  const ChainSolveReport& report() const { return *report_; }
   // JJᵀ (n, n) of the map (w, F) ↦ θ̂ at the solution θ̂ (hard max or one action):
   // A⁻¹(I + η² diag(c))A⁻ᵀ with A = I − ηP, P the rows σ(F) of the maximising actions and
   // cₛ = Σⱼ Pₛⱼ²(θ̂ⱼ − (Pθ̂)ₛ)². Gradient descent on (w, F) moves θ̂ by −α JJᵀ∇θ (Theorem 1).
@@ -73,8 +75,8 @@ class MarkovRewardChainImpl : public torch::nn::Module {
   torch::Tensor warm_start;  // buffer: the last solution, where value iteration restarts
 
  private:
-  torch::Tensor report_storage_;  // CPU (3): written by the backward pass, read by report()
-  mutable ChainSolveReport report_;
+  // Shared with the autograd graphs of forward(): their backward writes its part.
+  std::shared_ptr<ChainSolveReport> report_ = std::make_shared<ChainSolveReport>();
 };
 TORCH_MODULE(MarkovRewardChain);
 

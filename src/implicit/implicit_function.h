@@ -1,6 +1,8 @@
 #pragma once
 
+#include <ATen/core/ivalue.h>
 #include <torch/autograd.h>
+#include <torch/custom_class.h>
 #include <torch/types.h>
 
 #include <vector>
@@ -19,28 +21,34 @@ struct ImplicitSolution {
 // and returns -vᵀ ∂h/∂p for every input, the vector-Jacobian product of the residual
 // evaluated by autograd at the solution (one residual evaluation, no solver iterations).
 //
-// A Layer supplies only its pieces, as static functions:
-//   ImplicitSolution solve(at::TensorList inputs);
-//   torch::Tensor residual(const torch::Tensor& y, at::TensorList inputs);
-//   torch::Tensor adjoint_solve(at::TensorList saved, const torch::Tensor& grad_y);
+// A Layer supplies only its pieces: a typed `Options` (solver settings, and where the
+// layer reports how its solves went; it travels in the autograd context, never packed
+// into tensors) and static functions
+//   ImplicitSolution solve(at::TensorList inputs, const Options& options);
+//   torch::Tensor residual(const torch::Tensor& y, at::TensorList inputs, const Options& options);
+//   torch::Tensor adjoint_solve(at::TensorList saved, const torch::Tensor& grad_y, const Options& options);
+// Call ImplicitFunction<Layer>::apply(at::TensorList(inputs), options).
 template <class Layer>
 class ImplicitFunction : public torch::autograd::Function<ImplicitFunction<Layer>> {
  public:
+  using Options = typename Layer::Options;
+
   // Returns {y, aux...}. Inputs must be passed as at::TensorList so autograd sees them.
-  static torch::autograd::variable_list forward(torch::autograd::AutogradContext* ctx,
-                                                at::TensorList inputs) {
+  static torch::autograd::variable_list forward(torch::autograd::AutogradContext* ctx, at::TensorList inputs,
+                                                const Options& options) {
     ImplicitSolution solved;
     {
       torch::NoGradGuard no_grad;
       std::vector<torch::Tensor> detached;
       for (const auto& input : inputs) detached.push_back(input.detach());
-      solved = Layer::solve(detached);
+      solved = Layer::solve(detached, options);
     }
     std::vector<torch::Tensor> to_save(inputs.begin(), inputs.end());
     to_save.push_back(solved.solution);
     to_save.insert(to_save.end(), solved.saved.begin(), solved.saved.end());
     ctx->save_for_backward(to_save);
     ctx->saved_data["input_count"] = static_cast<int64_t>(inputs.size());
+    ctx->saved_data["options"] = c10::IValue::make_capsule(c10::make_intrusive<OptionsHolder>(options));
     ctx->mark_non_differentiable(solved.aux);
 
     torch::autograd::variable_list outputs{solved.solution};
@@ -52,14 +60,17 @@ class ImplicitFunction : public torch::autograd::Function<ImplicitFunction<Layer
                                                  torch::autograd::variable_list grad_outputs) {
     const auto saved = ctx->get_saved_variables();
     const int64_t input_count = ctx->saved_data["input_count"].toInt();
+    const Options& options =
+        c10::static_intrusive_pointer_cast<OptionsHolder>(ctx->saved_data["options"].toCapsule())->options;
     const std::vector<torch::Tensor> inputs(saved.begin(), saved.begin() + input_count);
     const torch::Tensor& solution = saved[input_count];
     const std::vector<torch::Tensor> factors(saved.begin() + input_count + 1, saved.end());
 
-    torch::autograd::variable_list grads(input_count);
+    // One gradient per input tensor, and none for the options.
+    torch::autograd::variable_list grads(input_count + 1);
     const torch::Tensor& grad_y = grad_outputs[0];
     if (!grad_y.defined()) return grads;
-    const torch::Tensor adjoint = Layer::adjoint_solve(factors, grad_y);
+    const torch::Tensor adjoint = Layer::adjoint_solve(factors, grad_y, options);
 
     torch::AutoGradMode enable_grad(true);
     std::vector<torch::Tensor> leaves;
@@ -73,7 +84,7 @@ class ImplicitFunction : public torch::autograd::Function<ImplicitFunction<Layer
       }
     }
     if (wanted.empty()) return grads;
-    const torch::Tensor residual = Layer::residual(solution.detach(), leaves);
+    const torch::Tensor residual = Layer::residual(solution.detach(), leaves, options);
     const auto vjp = torch::autograd::grad({residual}, wanted, {adjoint},
                                            /*retain_graph=*/false, /*create_graph=*/false,
                                            /*allow_unused=*/true);
@@ -82,6 +93,12 @@ class ImplicitFunction : public torch::autograd::Function<ImplicitFunction<Layer
     }
     return grads;
   }
+
+ private:
+  struct OptionsHolder : torch::CustomClassHolder {
+    explicit OptionsHolder(Options options_) : options(std::move(options_)) {}
+    Options options;
+  };
 };
 
 }  // namespace diffctl

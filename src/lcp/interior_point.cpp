@@ -15,7 +15,6 @@ void SolverOptions::validate() const {
     throw InputError("lcp::SolverOptions." + field + ": expected " + expected + ", got " +
                      std::to_string(found));
   };
-  if (!(mu >= 0.0) || !std::isfinite(mu)) fail("mu", "a finite number >= 0", mu);
   if (tolerance && !(*tolerance > 0.0)) fail("tolerance", "a number > 0", *tolerance);
   if (max_iterations < 1) fail("max_iterations", "an integer >= 1", static_cast<double>(max_iterations));
   if (!(fraction_to_boundary > 0.0 && fraction_to_boundary < 1.0)) {
@@ -199,35 +198,17 @@ Iterates run_interior_point(const torch::Tensor& F, const torch::Tensor& q, cons
   return result;
 }
 
-// Solver settings travel to the static layer functions as one CPU tensor.
-enum Setting : int64_t { kTolerance, kMaxIterations, kFraction, kGradientFloor };
-
-torch::Tensor settings_tensor(const SolverOptions& options, torch::ScalarType dtype) {
-  return torch::tensor({options.tolerance_for(dtype), static_cast<double>(options.max_iterations),
-                        options.fraction_to_boundary, options.gradient_floor},
-                       torch::kFloat64);
-}
-
-SolverOptions options_from(const torch::Tensor& settings) {
-  const auto values = settings.accessor<double, 1>();
-  SolverOptions options;
-  options.tolerance = values[kTolerance];
-  options.max_iterations = static_cast<int64_t>(values[kMaxIterations]);
-  options.fraction_to_boundary = values[kFraction];
-  options.gradient_floor = values[kGradientFloor];
-  return options;
-}
-
-// The pieces of λ ∘ (Fλ + q) = μ for ImplicitFunction; inputs are {F, q, μ, settings}.
+// The pieces of λ ∘ (Fλ + q) = μ for ImplicitFunction; inputs are {F, q, μ}.
 // Each residual row is divided by sᵢ = λ̂ᵢ + ŵᵢ (λ̂ = λ + ε, ŵ = w + ε, a constant at the
 // solution), which makes the rows O(1): row i of the Jacobian is the convex combination
 // (ŵᵢ eᵢ + λ̂ᵢ Fᵢ)/sᵢ, nonsingular for a P-matrix F.
 struct InteriorPointLayer {
-  static ImplicitSolution solve(at::TensorList inputs) {
+  using Options = SolverOptions;
+
+  static ImplicitSolution solve(at::TensorList inputs, const SolverOptions& options) {
     const torch::Tensor& F = inputs[0];
     const torch::Tensor& q = inputs[1];
     const torch::Tensor& mu = inputs[2];
-    const SolverOptions options = options_from(inputs[3]);
     const Iterates result = run_interior_point(F, q, mu, options);
 
     const double floor = options.gradient_floor;
@@ -243,18 +224,18 @@ struct InteriorPointLayer {
              result.complementarity_residual}};
   }
 
-  static torch::Tensor residual(const torch::Tensor& lambda, at::TensorList inputs) {
+  static torch::Tensor residual(const torch::Tensor& lambda, at::TensorList inputs, const SolverOptions& options) {
     const torch::Tensor& F = inputs[0];
     const torch::Tensor& q = inputs[1];
     const torch::Tensor& mu = inputs[2];
-    const double floor = inputs[3][kGradientFloor].item<double>();
+    const double floor = options.gradient_floor;
     const torch::Tensor lambda_hat = lambda + floor;
     const torch::Tensor row_scale =
         lambda_hat + (batched_matvec(F.detach(), lambda) + q.detach()).clamp_min(0.0) + floor;
     return (lambda_hat * (batched_matvec(F, lambda) + q + floor) - mu) / row_scale;
   }
 
-  static torch::Tensor adjoint_solve(at::TensorList saved, const torch::Tensor& grad_lambda) {
+  static torch::Tensor adjoint_solve(at::TensorList saved, const torch::Tensor& grad_lambda, const SolverOptions&) {
     const torch::Tensor& lu = saved[0];
     const torch::Tensor& pivots = saved[1];
     const torch::Tensor& factored = saved[2];
@@ -314,14 +295,15 @@ SolverSummary summary_of(const std::vector<torch::Tensor>& outputs) {
 }  // namespace
 
 Solution solve(const torch::Tensor& F, const torch::Tensor& q, const SolverOptions& options) {
-  return solve(F, q, torch::full({}, options.mu, q.options()), options);
+  return solve(F, q, torch::zeros({}, q.options()), options);
 }
 
 Solution solve(const torch::Tensor& F, const torch::Tensor& q, const torch::Tensor& mu,
                const SolverOptions& options) {
   const torch::Tensor mu_full = validated_mu(F, q, mu, options);
-  const auto outputs = ImplicitFunction<InteriorPointLayer>::apply(
-      at::TensorList({F, q, mu_full, settings_tensor(options, q.scalar_type())}));
+  SolverOptions resolved = options;
+  resolved.tolerance = options.tolerance_for(q.scalar_type());
+  const auto outputs = ImplicitFunction<InteriorPointLayer>::apply(at::TensorList({F, q, mu_full}), resolved);
   const torch::Tensor& lambda = outputs[0];
   return {lambda, batched_matvec(F, lambda) + q, summary_of(outputs)};
 }

@@ -8,10 +8,9 @@ namespace diffctl::lcp {
 
 // Options of the batched primal-dual interior-point LCP solver (Ceres style: defaults in
 // class, check with validate()).
+// The target centering μ is an input of solve(), not an option: λ ≥ 0, w = Fλ + q ≥ 0 with
+// λ ∘ w = μ (μ = 0: the exact LCP).
 struct SolverOptions {
-  // Target centering: the solver returns λ ≥ 0, w = Fλ + q ≥ 0 with λ ∘ w = μ·1.
-  // μ = 0 is the exact LCP. A tensor μ passed to solve() replaces this value.
-  double mu = 0.0;
   // On the residuals of the problem normalised to max|F| = max|q| = 1 (scale-free):
   // primal max|Fλ + q − w| / (1 + max|q|), complementarity max|λᵢwᵢ − μᵢ| / (1 + μᵢ).
   // Unset: 1e-10 in float64, 1e-5 in float32.
@@ -45,7 +44,7 @@ struct Solution {
   SolverSummary summary;
 };
 
-// Solves LCP(F, q) with centering μ for a batch: F (B, n, n), q (B, n), μ broadcastable to
+// Solves LCP(F, q) with centering μ (the first overload: μ = 0, the exact LCP) for a batch: F (B, n, n), q (B, n), μ broadcastable to
 // (B, n) (a scalar, one per problem as (B, 1), or one per contact as (B, n)). Mehrotra
 // predictor-corrector with one LU of the n×n matrix diag(w) + diag(λ)F per iteration and
 // problem. A problem that does not converge is flagged in the summary and returns its

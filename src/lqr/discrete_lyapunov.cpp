@@ -15,7 +15,9 @@ namespace {
 
 // The pieces of P = Q + AᵀPA for ImplicitFunction; inputs are {A, Q} flattened to (N, n, n).
 struct DiscreteLyapunovLayer {
-  static ImplicitSolution solve(at::TensorList inputs) {
+  struct Options {};  // a direct solve: nothing to set
+
+  static ImplicitSolution solve(at::TensorList inputs, const Options&) {
     const torch::Tensor& A = inputs[0];
     const torch::Tensor& Q = inputs[1];
     const int64_t batch = A.size(0);
@@ -45,13 +47,13 @@ struct DiscreteLyapunovLayer {
     return {P, {lu, pivots, stable}, {stable, torch::where(stable, residual, torch::zeros_like(residual))}};
   }
 
-  static torch::Tensor residual(const torch::Tensor& P, at::TensorList inputs) {
+  static torch::Tensor residual(const torch::Tensor& P, at::TensorList inputs, const Options&) {
     const torch::Tensor& A = inputs[0];
     return inputs[1] + A.transpose(-1, -2).matmul(P).matmul(A) - P;
   }
 
   // ∂h/∂P = Aᵀ(·)A − I = −(I − Aᵀ⊗Aᵀ): v = −(I − Aᵀ⊗Aᵀ)⁻ᵀ g, zero for unsolved systems.
-  static torch::Tensor adjoint_solve(at::TensorList saved, const torch::Tensor& grad_P) {
+  static torch::Tensor adjoint_solve(at::TensorList saved, const torch::Tensor& grad_P, const Options&) {
     const torch::Tensor& lu = saved[0];
     const torch::Tensor& pivots = saved[1];
     const torch::Tensor& solved = saved[2];
@@ -76,7 +78,7 @@ DiscreteLyapunovSolution solve_discrete_lyapunov(const torch::Tensor& A, const t
   const auto batch_shape = A.sizes().slice(0, A.dim() - 2).vec();
   const int64_t n = A.size(-1);
   const auto flat = ImplicitFunction<DiscreteLyapunovLayer>::apply(
-      at::TensorList({A.reshape({-1, n, n}), Q.reshape({-1, n, n})}));
+      at::TensorList({A.reshape({-1, n, n}), Q.reshape({-1, n, n})}), DiscreteLyapunovLayer::Options{});
   auto matrix_shape = batch_shape;
   matrix_shape.insert(matrix_shape.end(), {n, n});
   return {flat[0].reshape(matrix_shape), flat[1].reshape(batch_shape), flat[2].reshape(batch_shape)};
