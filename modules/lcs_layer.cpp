@@ -36,13 +36,16 @@ void LCSLayerOptions::validate() const {
   smoothing_options().validate();
 }
 
-LCSLayerImpl::LCSLayerImpl(const LCSLayerOptions& options_) : options(options_) {
+LCSLayerImpl::LCSLayerImpl(const LCSLayerOptions& options_, std::optional<at::Generator> generator)
+    : options(options_) {
   options.validate();
   const int64_t nx = options.state_dim();
   const int64_t nu = options.input_dim();
   const int64_t nl = options.contact_dim();
-  auto random = [](int64_t rows, int64_t columns) {
-    return torch::randn({rows, columns}, torch::kFloat64) * (0.5 / std::sqrt(static_cast<double>(std::max<int64_t>(columns, 1))));
+  const c10::optional<at::Generator> source = generator ? c10::optional<at::Generator>(*generator) : c10::nullopt;
+  auto random = [&](int64_t rows, int64_t columns) {
+    return torch::randn({rows, columns}, source, torch::kFloat64) *
+           (0.5 / std::sqrt(static_cast<double>(std::max<int64_t>(columns, 1))));
   };
   LCSMatrices initial{torch::eye(nx, torch::kFloat64) + 0.1 * random(nx, nx),
                       random(nx, nu),
@@ -100,8 +103,8 @@ LCSMatrices LCSLayerImpl::matrices() {
   return {A, B, C, D, E, F_parameterization ? F_parameterization->forward() : F, c, d};
 }
 
-LCSStep LCSLayerImpl::forward(const torch::Tensor& x, const torch::Tensor& u) {
-  return lcs_step(matrices(), x, u, mu, options.smoothing_options());
+LCSStep LCSLayerImpl::forward(const torch::Tensor& x, const torch::Tensor& u, std::optional<at::Generator> noise) {
+  return lcs_step(matrices(), x, u, mu, options.smoothing_options(), std::move(noise));
 }
 
 }  // namespace diffctl

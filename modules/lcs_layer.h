@@ -9,6 +9,7 @@
 #include <torch/types.h>
 
 #include <cstdint>
+#include <optional>
 
 namespace diffctl {
 
@@ -41,13 +42,15 @@ struct LCSLayerOptions {
 // contact impulse smoothed as the options say. float64; `.to()` moves it like any module.
 class LCSLayerImpl : public torch::nn::Module {
  public:
-  // Random A ≈ I, B, C, D, E ~ N(0, 0.25/fan_in), c = d = 0, F = (1 + ε) I.
-  explicit LCSLayerImpl(const LCSLayerOptions& options);
+  // Random A ≈ I, B, C, D, E ~ N(0, 0.25/fan_in), c = d = 0, F = (1 + ε) I, drawn from
+  // `generator` (LibTorch's global one when none is given).
+  explicit LCSLayerImpl(const LCSLayerOptions& options, std::optional<at::Generator> generator = std::nullopt);
   // Given matrices, validated (F must be a P-matrix, checked exactly up to 12 contacts).
   LCSLayerImpl(const LCSLayerOptions& options, const LCSMatrices& matrices);
 
-  // x (B, state_dim), u (B, input_dim).
-  LCSStep forward(const torch::Tensor& x, const torch::Tensor& u);
+  // x (B, state_dim), u (B, input_dim). Randomized smoothing draws its noise from `noise`
+  // (pass the run's generator, so a resumed run equals an uninterrupted one).
+  LCSStep forward(const torch::Tensor& x, const torch::Tensor& u, std::optional<at::Generator> noise = std::nullopt);
   // The current matrices, F assembled from its parameterization when learnable.
   LCSMatrices matrices();
 

@@ -51,7 +51,8 @@ void LCSMatrices::validate() const {
 }
 
 LCSStep lcs_step(const LCSMatrices& m, const torch::Tensor& x, const torch::Tensor& u,
-                 const torch::Tensor& mu, const lcp::SmoothingOptions& smoothing) {
+                 const torch::Tensor& mu, const lcp::SmoothingOptions& smoothing,
+                 std::optional<at::Generator> noise) {
   m.validate();
   if (x.dim() != 2 || x.size(1) != m.A.size(-1)) {
     throw InputError("lcs_step: x: expected shape (B, " + std::to_string(m.A.size(-1)) + "), got " +
@@ -65,7 +66,7 @@ LCSStep lcs_step(const LCSMatrices& m, const torch::Tensor& x, const torch::Tens
   const int64_t contact_dim = m.F.size(-1);
   const torch::Tensor z = matvec(m.D, x) + matvec(m.E, u) + m.d;
   const lcp::Solution impulse =
-      lcp::solve_smoothed(m.F.expand({batch, contact_dim, contact_dim}), z, mu, smoothing);
+      lcp::solve_smoothed(m.F.expand({batch, contact_dim, contact_dim}), z, mu, smoothing, std::move(noise));
   const torch::Tensor next_state = matvec(m.A, x) + matvec(m.B, u) + matvec(m.C, impulse.lambda) + m.c;
   return {next_state, impulse.lambda, z, impulse.summary};
 }

@@ -2,7 +2,10 @@
 
 #include "src/lcp/smoothing.h"
 
+#include <ATen/core/Generator.h>
 #include <torch/types.h>
+
+#include <optional>
 
 namespace diffctl {
 
@@ -27,8 +30,9 @@ struct LCSStep {
 // One step of the LCS for a batch x (B, dx), u (B, du), with λ = S(z) smoothed as
 // `smoothing` says on top of the base centering μ (broadcastable to (B, dλ)). Differentiable
 // in every matrix, x, u and μ: autograd through the linear parts, the implicit LCP
-// backward for λ.
+// backward for λ. Randomized smoothing draws its noise from `noise` (lcp::solve_smoothed).
 LCSStep lcs_step(const LCSMatrices& matrices, const torch::Tensor& x, const torch::Tensor& u,
-                 const torch::Tensor& mu, const lcp::SmoothingOptions& smoothing);
+                 const torch::Tensor& mu, const lcp::SmoothingOptions& smoothing,
+                 std::optional<at::Generator> noise = std::nullopt);
 
 }  // namespace diffctl

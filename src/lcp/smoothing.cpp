@@ -54,7 +54,7 @@ torch::Tensor contact_aware_centering(const torch::Tensor& z, const torch::Tenso
 }
 
 Solution solve_smoothed(const torch::Tensor& F, const torch::Tensor& z, const torch::Tensor& mu,
-                        const SmoothingOptions& options) {
+                        const SmoothingOptions& options, std::optional<at::Generator> noise_source) {
   options.validate();
   switch (options.mode) {
     case SmoothingMode::exact:
@@ -68,7 +68,9 @@ Solution solve_smoothed(const torch::Tensor& F, const torch::Tensor& z, const to
       const int64_t batch = z.size(0);
       const int64_t n = z.size(1);
       const int64_t samples = options.samples;
-      const torch::Tensor noise = options.sigma * torch::randn({samples, batch, n}, z.options().requires_grad(false));
+      const torch::Tensor noise =
+          noise_source ? options.sigma * torch::randn({samples, batch, n}, *noise_source, torch::kFloat64).to(z.options())
+                       : options.sigma * torch::randn({samples, batch, n}, z.options().requires_grad(false));
       const torch::Tensor perturbed = (z.unsqueeze(0) + noise).reshape({samples * batch, n});
       const torch::Tensor repeated_F = F.unsqueeze(0).expand({samples, batch, n, n}).reshape({samples * batch, n, n});
       const torch::Tensor repeated_mu =

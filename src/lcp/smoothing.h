@@ -2,7 +2,10 @@
 
 #include "src/lcp/interior_point.h"
 
+#include <ATen/core/Generator.h>
 #include <torch/types.h>
+
+#include <optional>
 
 #include <string>
 
@@ -49,8 +52,10 @@ torch::Tensor contact_aware_centering(const torch::Tensor& z, const torch::Tenso
 // The smoothed impulse λ = S(z) of λ ∘ (Fλ + z) = μ, λ ≥ 0: F (B, n, n), z (B, n), and the
 // base centering μ (broadcastable to (B, n), ≥ 0) that every mode adds. Differentiable in
 // F, z and μ. For `randomized` the summary says whether every sample converged (and
-// their largest iteration count); noise comes from the global generator.
+// their largest iteration count); the noise is drawn on the CPU from `noise` (a run's
+// checkpointed generator, so a resumed run draws what an uninterrupted one would), or
+// from LibTorch's global generator when none is given.
 Solution solve_smoothed(const torch::Tensor& F, const torch::Tensor& z, const torch::Tensor& mu,
-                        const SmoothingOptions& options);
+                        const SmoothingOptions& options, std::optional<at::Generator> noise = std::nullopt);
 
 }  // namespace diffctl::lcp

@@ -222,6 +222,34 @@ TEST(LcsLayer, LearnableLayerTrainsEveryParameterAndSurvivesSaveAndLoad) {
   EXPECT_TRUE(TensorsNear(loaded->forward(x, u).next_state, step.next_state, 1e-14));
 }
 
+// Randomness comes from the generator the caller passes: the same seed gives the same
+// initial matrices, and randomized smoothing resumed from a saved generator state draws
+// exactly what the uninterrupted run drew.
+TEST(LcsLayer, RandomnessComesFromTheCallersGeneratorSoResumedRunsMatch) {
+  auto options = LCSLayerOptions(kStateDim, kInputDim, kContactDim).smoothing(SmoothingMode::randomized).samples(16);
+  LCSLayer first(options, make_generator(5)), same(options, make_generator(5)), other(options, make_generator(6));
+  EXPECT_TRUE(torch::equal(first->A, same->A));
+  EXPECT_TRUE(torch::equal(first->E, same->E));
+  EXPECT_FALSE(torch::equal(first->A, other->A));
+
+  auto inputs = make_generator(7);
+  const auto x = torch::randn({4, kStateDim}, inputs, torch::kFloat64);
+  const auto u = torch::randn({4, kInputDim}, inputs, torch::kFloat64);
+  auto uninterrupted = make_generator(8);
+  std::vector<torch::Tensor> expected;
+  torch::Tensor saved_state;
+  for (int step = 0; step < 3; ++step) {
+    if (step == 1) saved_state = generator_state(uninterrupted);
+    expected.push_back(first->forward(x, u, uninterrupted).lambda.detach());
+  }
+  EXPECT_FALSE(torch::equal(expected[1], expected[2]));  // fresh noise every step
+  auto resumed = make_generator(999);
+  restore_generator_state(resumed, saved_state);
+  for (int step = 1; step < 3; ++step) {
+    EXPECT_TRUE(torch::equal(first->forward(x, u, resumed).lambda.detach(), expected[step])) << "step " << step;
+  }
+}
+
 TEST(LcsLayer, RejectsBadMatricesAndOptions) {
   auto generator = make_generator(23);
   LCSMatrices m = random_matrices(generator);
