@@ -21,6 +21,9 @@ ValueFitTrainer::ValueFitTrainer(ConfigReader& config, torch::Device device)
   eta_ = config.number("eta", 0.95, 0.0, false, 1.0 - 1e-12);
   learning_rate_ = config.number("learning_rate", 0.1, 0.0, true);
   reward_offset_ = config.number("reward_offset", 0.0);
+  four_rooms_states_ = config.choice("four_rooms_states", "all", {"all", "open_cells"}) == "all"
+                           ? FourRoomsStates::all
+                           : FourRoomsStates::open_cells;
   batch_size_ = config.integer("batch_size", 25, 1);
   num_actions_ = config.integer("num_actions", 1, 1, 64);
   forward_solver_ = config.choice("forward", "value_iteration", {"value_iteration", "direct"}) == "direct"
@@ -42,7 +45,7 @@ ValueFitTrainer::ValueFitTrainer(ConfigReader& config, torch::Device device)
 void ValueFitTrainer::prepare() {
   // The data first, then the chain, from the run's stream: the same seed gives the same data
   // and the same initial θ for both parameterizations (and every reward offset).
-  data_ = make_value_dataset(domain_, reward_offset_, generator());
+  data_ = make_value_dataset({domain_, reward_offset_, four_rooms_states_}, generator());
   if (distinct_train_states_) data_ = with_distinct_train_states(std::move(data_));
   const int64_t features = data_.train_features.size(1);
   chain_ = MarkovRewardChain(MarkovRewardChainOptions(features)

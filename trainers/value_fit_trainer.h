@@ -51,6 +51,7 @@ class ValueFitTrainer : public Trainer {
   double eta_;
   double learning_rate_;
   double reward_offset_;
+  FourRoomsStates four_rooms_states_;
   int64_t batch_size_;
   int64_t num_actions_;
   ChainForwardSolver forward_solver_;

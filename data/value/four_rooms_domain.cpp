@@ -71,10 +71,14 @@ TabularMdp four_rooms_mdp(double reward_offset) {
   return {P, R + reward_offset * live, terminal, 0.9};
 }
 
-ValueDataset four_rooms_dataset(double reward_offset, at::Generator& generator) {
+ValueDataset four_rooms_dataset(double reward_offset, FourRoomsStates which, at::Generator& generator) {
   const TabularMdp mdp = four_rooms_mdp(reward_offset);
   const torch::Tensor policy = epsilon_greedy(optimal_action_values(four_rooms_mdp(0.0)), 0.1);
-  const std::vector<int64_t> cells = open_cells();
+  std::vector<int64_t> cells = open_cells();
+  if (which == FourRoomsStates::all) {
+    cells.resize(kCells + 1);
+    for (int64_t s = 0; s <= kCells; ++s) cells[s] = s;
+  }
   const torch::Tensor starts = torch::randint(static_cast<int64_t>(cells.size()), {80}, generator, torch::kLong);
   std::vector<int64_t> states;
   std::vector<double> targets;
@@ -88,7 +92,7 @@ ValueDataset four_rooms_dataset(double reward_offset, at::Generator& generator) 
   const torch::Tensor features = torch::cat({torch::eye(kCells, torch::kFloat64),
                                              torch::zeros({1, kCells}, torch::kFloat64)});
   std::vector<int64_t> test_states = cells;
-  test_states.push_back(kTerminal);
+  if (which == FourRoomsStates::open_cells) test_states.push_back(kTerminal);
   const torch::Tensor test_index = torch::tensor(test_states, torch::kLong);
   return {features.index_select(0, torch::tensor(states, torch::kLong)), torch::tensor(targets, torch::kFloat64),
           features.index_select(0, test_index), policy_values(mdp, policy).index_select(0, test_index)};

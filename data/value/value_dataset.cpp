@@ -6,11 +6,13 @@
 
 namespace diffctl {
 
-ValueDataset make_value_dataset(const std::string& domain, double reward_offset, at::Generator& generator) {
-  if (domain == "chain") return chain_dataset(reward_offset, generator);
-  if (domain == "four_rooms") return four_rooms_dataset(reward_offset, generator);
-  if (domain == "mountain_car") return mountain_car_dataset(reward_offset, generator);
-  throw InputError("domain: expected one of chain, four_rooms, mountain_car, got \"" + domain + "\"");
+ValueDataset make_value_dataset(const ValueDomainOptions& options, at::Generator& generator) {
+  if (options.domain == "chain") return chain_dataset(options.reward_offset, generator);
+  if (options.domain == "four_rooms") {
+    return four_rooms_dataset(options.reward_offset, options.four_rooms_states, generator);
+  }
+  if (options.domain == "mountain_car") return mountain_car_dataset(options.reward_offset, generator);
+  throw InputError("domain: expected one of chain, four_rooms, mountain_car, got \"" + options.domain + "\"");
 }
 
 ValueDataset with_distinct_train_states(ValueDataset data) {

@@ -26,13 +26,20 @@ struct ValueDataset {
 TabularMdp chain_mdp(double reward_offset);
 ValueDataset chain_dataset(double reward_offset, at::Generator& generator);
 
+// Which four-rooms states episodes start from and the test set covers.
+enum class FourRoomsStates {
+  all,         // all 122 (walls, goal and terminal included), as the paper's released code
+  open_cells,  // the 104 open cells to start from; tested on those and the terminal
+};
+
 // Four rooms: 11×11 grid with walls, goal (7, 1) paying 1 on the way to an absorbing
 // terminal (state 121, zero features); moves succeed with 2/3, slip to each other direction
-// with 1/9, blocked moves stay; γ = 0.9; π ε-greedy(0.1) on the offset-free Q*. Train: 80
-// trajectories × 80 steps from uniform starts, every visited state with its truncated
-// return. Test: exact values of every open cell and the terminal.
+// with 1/9, blocked moves stay; walls are absorbing and pay nothing; γ = 0.9; π
+// ε-greedy(0.1) on the offset-free Q*. Train: 80 trajectories × 80 steps from uniform
+// starts over `states`, every visited state with its truncated return (a start in a wall or
+// the terminal ends at once and adds no sample). Test: exact values of `states`.
 TabularMdp four_rooms_mdp(double reward_offset);
-ValueDataset four_rooms_dataset(double reward_offset, at::Generator& generator);
+ValueDataset four_rooms_dataset(double reward_offset, FourRoomsStates states, at::Generator& generator);
 
 // Mountain car (Sutton & Barto) with 20×20 normalised radial-basis features, γ = 0.99, the
 // ε-greedy(0.1) energy-pumping policy. Train: 10 episodes of at most 200 steps, every
@@ -42,8 +49,14 @@ ValueDataset mountain_car_dataset(double reward_offset, at::Generator& generator
 // φ(x, v) (B, 400) for positions and velocities (B).
 torch::Tensor mountain_car_features(const torch::Tensor& position, const torch::Tensor& velocity);
 
-// By name: "chain", "four_rooms" or "mountain_car" (InputError otherwise).
-ValueDataset make_value_dataset(const std::string& domain, double reward_offset, at::Generator& generator);
+struct ValueDomainOptions {
+  std::string domain = "chain";  // "chain", "four_rooms" or "mountain_car"
+  double reward_offset = 0.0;
+  FourRoomsStates four_rooms_states = FourRoomsStates::all;
+};
+
+// The domain's dataset (InputError for an unknown domain).
+ValueDataset make_value_dataset(const ValueDomainOptions& options, at::Generator& generator);
 
 // The training set with one row per distinct feature vector, its target the mean of that
 // state's targets (the tabular, every-state-once setting of Corollary 2). Minimising the

@@ -42,10 +42,29 @@ TEST(ValueDomains, FourRoomsIsAProperMdpWithTheGoalWorthItsReward) {
   EXPECT_GT(plain[7 * 11 + 2].item<double>(), plain[7 * 11 + 3].item<double>());
   EXPECT_GT(plain[7 * 11 + 3].item<double>(), 0.0);
   auto generator = make_generator(41);
-  const ValueDataset data = four_rooms_dataset(0.25, generator);
-  EXPECT_EQ(data.test_features.size(0), 121 - 17 + 1);  // open cells and the terminal
-  EXPECT_EQ(data.train_features.size(1), 121);
-  EXPECT_EQ(data.test_features[-1].abs().sum().item<double>(), 0.0);
+  const ValueDataset open = four_rooms_dataset(0.25, FourRoomsStates::open_cells, generator);
+  EXPECT_EQ(open.test_features.size(0), 121 - 17 + 1);  // open cells and the terminal
+  EXPECT_EQ(open.train_features.size(1), 121);
+  EXPECT_EQ(open.test_features[-1].abs().sum().item<double>(), 0.0);
+  EXPECT_TRUE(TensorsNear(open.test_targets.narrow(0, 0, 1), values.narrow(0, 0, 1), 1e-12));  // cell (0, 0)
+}
+
+// The paper's released code: starts uniform over all 122 states, tested on all of them;
+// walls are absorbing and worth 0, so a start there adds no training sample.
+TEST(ValueDomains, FourRoomsOverAllStatesTestsEveryStateWithWallsWorthNothing) {
+  const TabularMdp mdp = four_rooms_mdp(0.5);
+  const auto policy = epsilon_greedy(optimal_action_values(four_rooms_mdp(0.0)), 0.1);
+  auto generator = make_generator(45);
+  const ValueDataset data = four_rooms_dataset(0.5, FourRoomsStates::all, generator);
+  ASSERT_EQ(data.test_features.size(0), 122);
+  EXPECT_TRUE(TensorsNear(data.test_targets, policy_values(mdp, policy), 1e-12));
+  EXPECT_TRUE(TensorsNear(data.test_features.narrow(0, 0, 121), torch::eye(121, torch::kFloat64), 0.0));
+  const int64_t wall = 5 * 11 + 5;
+  EXPECT_EQ(data.test_targets[wall].item<double>(), 0.0);
+  EXPECT_GT(data.test_targets[0].item<double>(), 0.5);  // an open cell earns the offset every step
+  // No training sample sits in a wall.
+  EXPECT_EQ(data.train_features.select(1, wall).sum().item<double>(), 0.0);
+  EXPECT_GT(data.train_features.size(0), 0);
 }
 
 TEST(ValueDomains, MountainCarFeaturesAreNormalisedAndEpisodesEndAtTheGoal) {
@@ -71,7 +90,7 @@ TEST(ValueDomains, MountainCarFeaturesAreNormalisedAndEpisodesEndAtTheGoal) {
 // targets, checked against a plain loop over the original rows.
 TEST(ValueDomains, DistinctTrainStatesAverageTheTargetsOfRepeatedStates) {
   auto generator = make_generator(44);
-  const ValueDataset data = four_rooms_dataset(0.5, generator);
+  const ValueDataset data = four_rooms_dataset(0.5, FourRoomsStates::open_cells, generator);
   std::map<int64_t, std::pair<double, int>> by_state;  // state (−1: the zero-feature terminal) → (sum, count)
   for (int64_t i = 0; i < data.train_features.size(0); ++i) {
     const auto row = data.train_features[i];
