@@ -115,7 +115,7 @@ def plot_value_sweep(run_dir: Path) -> Path:
             mean = [number(r["mean"]) for r in rows]
             sd = [number(r["sd"]) for r in rows]
             line, = axis.plot(offsets, mean, marker="o",
-                              label=f"{parameterization} (lr {rows[0]['learning_rate']})")
+                              label=f"{parameterization} (step {rows[0]['step_size']})")
             axis.fill_between(offsets, [m - d for m, d in zip(mean, sd)], [m + d for m, d in zip(mean, sd)],
                               alpha=0.2, color=line.get_color())
         axis.set(xlabel="reward offset", ylabel="final ||Phi theta - y||", title=domain)

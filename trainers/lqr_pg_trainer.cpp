@@ -36,104 +36,115 @@ double riccati_optimal_cost(const LqrSystems& systems, int64_t index) {
 
 }  // namespace
 
-LqrPgTrainer::LqrPgTrainer(ConfigReader& config, torch::Device device)
-    : Trainer(config, device, /*default_steps=*/1000) {
-  instance_ = config.string("instance", "cartpole");
-  if (instance_ == "cartpole") {
-    CartPoleDomainOptions cartpole;
-    config.section("cartpole", [&](ConfigReader& section) {
-      cartpole = CartPoleDomainOptions::from_config(section);
-    });
-    domain_ = std::make_unique<CartPoleDomain>(cartpole);
-  } else {
-    domain_ = std::make_unique<SingleSystemDomain>(load_lqr_instance(instance_));
+std::string to_string(LqrTrainingMode mode) {
+  switch (mode) {
+    case LqrTrainingMode::single: return "single";
+    case LqrTrainingMode::domain_randomized: return "dr";
+    case LqrTrainingMode::sample_average: return "sa";
   }
-  mode_ = config.choice("mode", domain_->randomized() ? "dr" : "single", {"single", "dr", "sa"});
-  if (mode_ != "single" && !domain_->randomized()) {
-    throw InputError("mode: \"" + mode_ + "\" samples systems from a domain (instance \"cartpole\"); "
-                     "instance \"" + instance_ + "\" is one system, use \"single\"");
-  }
-  batch_systems_ = config.integer("batch_systems", 8, 1);
-  trials_ = config.integer("trials", 1, 1);
-  step_size_ = config.number("step_size", 1e-3, 0, /*min_exclusive=*/true);
-  optimizer_name_ = config.choice("optimizer", "sgd", {"sgd", "adam"});
-  eval_systems_ = config.integer("eval_systems", 10000, 1);
-  anneal_ = config.boolean("anneal", false);
-  config.section("annealing", [&](ConfigReader& section) {
-    annealing_.cost_factor = section.number("cost_factor", annealing_.cost_factor, 1, true);
-    annealing_.policy_steps = section.integer("policy_steps", annealing_.policy_steps, 1);
-    annealing_.max_rounds = section.integer("max_rounds", annealing_.max_rounds, 1);
-    annealing_.bisection_steps = section.integer("bisection_steps", annealing_.bisection_steps, 1);
-    annealing_.initial_radius = section.number("initial_radius", annealing_.initial_radius, 0, true, 0.999);
-  });
-  init_gain_ = config.value("init_gain", "zero");
-  init_perturbation_ = config.number("init_perturbation", 0.1, 0);
-  const auto dtype = config.choice("dtype", "float64", {"float64", "float32"});
-  options_ = torch::TensorOptions()
-                 .dtype(dtype == "float64" ? torch::kFloat64 : torch::kFloat32)
-                 .device(device);
+  return "unknown";
 }
 
-int64_t LqrPgTrainer::systems_per_trial() const { return mode_ == "single" ? 1 : batch_systems_; }
+LqrPgOptions LqrPgOptions::from_config(ConfigReader& config) {
+  LqrPgOptions o;
+  o.instance = config.string("instance", o.instance);
+  const bool randomized = o.instance == "cartpole";
+  if (randomized) {
+    config.section("cartpole", [&](ConfigReader& section) { o.cartpole = CartPoleDomainOptions::from_config(section); });
+  }
+  const std::string mode = config.choice("mode", randomized ? "dr" : "single", {"single", "dr", "sa"});
+  o.mode = mode == "single" ? LqrTrainingMode::single
+           : mode == "dr"   ? LqrTrainingMode::domain_randomized
+                            : LqrTrainingMode::sample_average;
+  if (o.mode != LqrTrainingMode::single && !randomized) {
+    throw InputError("mode: \"" + mode + "\" samples systems from a domain (instance \"cartpole\"); "
+                     "instance \"" + o.instance + "\" is one system, use \"single\"");
+  }
+  o.batch_systems = config.integer("batch_systems", o.batch_systems, 1);
+  o.trials = config.integer("trials", o.trials, 1);
+  o.step_size = config.number("step_size", o.step_size, 0, /*min_exclusive=*/true);
+  o.optimizer = config.choice("optimizer", "sgd", {"sgd", "adam"}) == "adam" ? LqrOptimizer::adam : LqrOptimizer::sgd;
+  o.eval_systems = config.integer("eval_systems", o.eval_systems, 1);
+  o.anneal = config.boolean("anneal", o.anneal);
+  config.section("annealing", [&](ConfigReader& section) { o.annealing = DiscountAnnealingOptions::from_config(section); });
+  o.init_gain = config.value("init_gain", o.init_gain);
+  o.init_perturbation = config.number("init_perturbation", o.init_perturbation, 0);
+  o.dtype = config.choice("dtype", "float64", {"float64", "float32"}) == "float64" ? torch::kFloat64 : torch::kFloat32;
+  return o;
+}
+
+LqrPgTrainer::LqrPgTrainer(ConfigReader& config, torch::Device device)
+    : Trainer(config, device, /*default_steps=*/1000), options_(LqrPgOptions::from_config(config)) {
+  if (options_.instance == "cartpole") {
+    domain_ = std::make_unique<CartPoleDomain>(options_.cartpole);
+  } else {
+    domain_ = std::make_unique<SingleSystemDomain>(load_lqr_instance(options_.instance));
+  }
+  tensor_options_ = torch::TensorOptions().dtype(options_.dtype).device(device);
+}
+
+int64_t LqrPgTrainer::systems_per_trial() const {
+  return options_.mode == LqrTrainingMode::single ? 1 : options_.batch_systems;
+}
 
 torch::Tensor LqrPgTrainer::initial_gains() {
   const LqrSystems nominal = domain_->nominal(torch::TensorOptions().dtype(torch::kFloat64));
   const int64_t m = nominal.input_dim(), n = nominal.state_dim();
-  if (init_gain_ == "zero") return torch::zeros({trials_, m, n}, options_);
-  if (init_gain_ == "riccati_perturbed") {
+  if (options_.init_gain == "zero") return torch::zeros({options_.trials, m, n}, tensor_options_);
+  if (options_.init_gain == "riccati_perturbed") {
     // K* of the nominal system plus N(0, init_perturbation²) entries, redrawn until stable.
     const auto P = reference::solve_dare(to_eigen(nominal.A[0]), to_eigen(nominal.B[0]),
                                          to_eigen(nominal.Q[0]), to_eigen(nominal.R[0]));
     const auto optimal = to_tensor(reference::riccati_gain(to_eigen(nominal.A[0]),
                                                            to_eigen(nominal.B[0]),
                                                            to_eigen(nominal.R[0]), P));
-    auto gains = optimal.expand({trials_, m, n}).clone();
-    auto pending = torch::ones({trials_}, torch::kBool);
+    auto gains = optimal.expand({options_.trials, m, n}).clone();
+    auto pending = torch::ones({options_.trials}, torch::kBool);
     constexpr int kMaxDraws = 100;
     for (int draw = 0; draw < kMaxDraws && pending.any().item<bool>(); ++draw) {
       const auto candidate =
-          optimal + init_perturbation_ * torch::randn({trials_, m, n}, generator(), torch::kFloat64);
+          optimal + options_.init_perturbation * torch::randn({options_.trials, m, n}, generator(), torch::kFloat64);
       gains = torch::where(pending.view({-1, 1, 1}), candidate, gains);
       const auto radius = spectral_radius(nominal.A - nominal.B.matmul(gains));
       pending = pending.logical_and(radius >= 1.0);
     }
     if (pending.any().item<bool>()) {
-      throw InputError("init_perturbation: " + std::to_string(init_perturbation_) +
+      throw InputError("init_perturbation: " + std::to_string(options_.init_perturbation) +
                        " is too large, no stabilising perturbation of the Riccati gain in 100 draws");
     }
-    return gains.to(options_);
+    return gains.to(tensor_options_);
   }
-  if (init_gain_.is_array()) {
-    const auto gain = json_to_matrix(init_gain_, "init_gain");
+  if (options_.init_gain.is_array()) {
+    const auto gain = json_to_matrix(options_.init_gain, "init_gain");
     if (gain.size(0) != m || gain.size(1) != n) {
       throw InputError("init_gain: expected a " + std::to_string(m) + "x" + std::to_string(n) +
                        " matrix (inputs x states), got " + std::to_string(gain.size(0)) + "x" +
                        std::to_string(gain.size(1)));
     }
-    return gain.to(options_).expand({trials_, m, n}).clone();
+    return gain.to(tensor_options_).expand({options_.trials, m, n}).clone();
   }
   throw InputError("init_gain: expected \"zero\", \"riccati_perturbed\" or a matrix, got " +
-                   describe_json(init_gain_));
+                   describe_json(options_.init_gain));
 }
 
 void LqrPgTrainer::prepare() {
   const int64_t per_trial = systems_per_trial();
-  const bool sample_domain = mode_ != "single";
-  eval_systems_set_ = sample_domain ? domain_->sample(eval_systems_, generator(), options_)
-                                    : domain_->nominal(options_);
+  const bool sample_domain = options_.mode != LqrTrainingMode::single;
+  eval_systems_set_ = sample_domain ? domain_->sample(options_.eval_systems, generator(), tensor_options_)
+                                    : domain_->nominal(tensor_options_);
   LqrSystems start_systems;
-  if (mode_ == "dr") {
-    start_systems = domain_->sample(trials_ * per_trial, generator(), options_);
+  if (options_.mode == LqrTrainingMode::domain_randomized) {
+    start_systems = domain_->sample(options_.trials * per_trial, generator(), tensor_options_);
   } else {
-    train_systems_ = sample_domain ? domain_->sample(trials_ * per_trial, generator(), options_)
-                                   : domain_->nominal(options_).repeat_each(trials_);
+    train_systems_ = sample_domain ? domain_->sample(options_.trials * per_trial, generator(), tensor_options_)
+                                   : domain_->nominal(tensor_options_).repeat_each(options_.trials);
     start_systems = train_systems_;
   }
 
   torch::Tensor gains = initial_gains();
-  if (anneal_) {
+  if (options_.anneal) {
     DiscountAnnealingSummary annealing_summary;
-    gains = anneal_discount(start_systems, gains, annealing_, &annealing_summary);
+    gains = anneal_discount(start_systems, gains, options_.annealing, &annealing_summary);
     annealing_rounds_ = annealing_summary.rounds;
   } else {
     torch::NoGradGuard no_grad;
@@ -150,9 +161,9 @@ void LqrPgTrainer::prepare() {
   }
   policies_.clear();
   std::vector<torch::Tensor> parameters;
-  for (int64_t trial = 0; trial < trials_; ++trial) {
+  for (int64_t trial = 0; trial < options_.trials; ++trial) {
     LinearPolicy policy(LinearPolicyOptions(gains.size(2), gains.size(1)));
-    policy->to(options_.device(), options_.dtype().toScalarType());
+    policy->to(tensor_options_.device(), options_.dtype);
     {
       torch::NoGradGuard no_grad;
       policy->gain.copy_(gains[trial]);
@@ -160,10 +171,10 @@ void LqrPgTrainer::prepare() {
     parameters.push_back(policy->gain);
     policies_.push_back(policy);
   }
-  if (optimizer_name_ == "adam") {
-    optimizer_ = std::make_unique<torch::optim::Adam>(parameters, torch::optim::AdamOptions(step_size_));
+  if (options_.optimizer == LqrOptimizer::adam) {
+    optimizer_ = std::make_unique<torch::optim::Adam>(parameters, torch::optim::AdamOptions(options_.step_size));
   } else {
-    optimizer_ = std::make_unique<torch::optim::SGD>(parameters, torch::optim::SGDOptions(step_size_));
+    optimizer_ = std::make_unique<torch::optim::SGD>(parameters, torch::optim::SGDOptions(options_.step_size));
   }
 }
 
@@ -176,9 +187,9 @@ torch::Tensor LqrPgTrainer::gains() const {
 nlohmann::json LqrPgTrainer::step(int64_t step) {
   const int64_t per_trial = systems_per_trial();
   const LqrSystems systems =
-      mode_ == "dr" ? domain_->sample(trials_ * per_trial, generator(), options_) : train_systems_;
+      options_.mode == LqrTrainingMode::domain_randomized ? domain_->sample(options_.trials * per_trial, generator(), tensor_options_) : train_systems_;
   const auto result = lqr_cost(systems, gains().repeat_interleave(per_trial, 0));
-  const auto stable = result.stable.view({trials_, per_trial});
+  const auto stable = result.stable.view({options_.trials, per_trial});
   const auto stable_count = stable.sum(1);
   if ((stable_count == 0).any().item<bool>()) {
     throw Error("step " + std::to_string(step) +
@@ -186,14 +197,14 @@ nlohmann::json LqrPgTrainer::step(int64_t step) {
   }
   // The gradient of each trial's mean cost over the systems its gain stabilises.
   const auto trial_cost =
-      torch::where(result.stable, result.cost, torch::zeros_like(result.cost)).view({trials_, per_trial}).sum(1) /
+      torch::where(result.stable, result.cost, torch::zeros_like(result.cost)).view({options_.trials, per_trial}).sum(1) /
       stable_count;
   optimizer_->zero_grad();
   trial_cost.sum().backward();
   optimizer_->step();
 
   const auto costs = trial_cost.detach().to(torch::kCPU, torch::kFloat64);
-  const std::vector<double> cost_values(costs.data_ptr<double>(), costs.data_ptr<double>() + trials_);
+  const std::vector<double> cost_values(costs.data_ptr<double>(), costs.data_ptr<double>() + options_.trials);
   return {{"train_cost", percentile(cost_values, 50)},
           {"train_unstable_fraction", 1.0 - stable.to(torch::kFloat64).mean().item<double>()}};
 }
@@ -209,7 +220,7 @@ LqrPgTrainer::Evaluation LqrPgTrainer::evaluate_gains() const {
     unstable += result.stable.logical_not().sum().item<int64_t>();
   }
   evaluation.unstable_fraction =
-      static_cast<double>(unstable) / static_cast<double>(trials_ * eval_systems_set_.size());
+      static_cast<double>(unstable) / static_cast<double>(options_.trials * eval_systems_set_.size());
   return evaluation;
 }
 
@@ -225,14 +236,14 @@ nlohmann::json LqrPgTrainer::evaluate() {
 nlohmann::json LqrPgTrainer::summary() {
   if (!last_evaluation_) last_evaluation_ = evaluate_gains();
   nlohmann::json out;
-  out["instance"] = instance_;
-  out["mode"] = mode_;
-  out["trials"] = trials_;
+  out["instance"] = options_.instance;
+  out["mode"] = to_string(options_.mode);
+  out["trials"] = options_.trials;
   add_percentiles(out, "final_cost", last_evaluation_->cost);
   add_percentiles(out, "k_norm", last_evaluation_->k_norm);
   out["unstable_fraction"] = last_evaluation_->unstable_fraction;
   out["annealing_rounds"] = annealing_rounds_;
-  if (mode_ == "single") {
+  if (options_.mode == LqrTrainingMode::single) {
     const double optimal = riccati_optimal_cost(eval_systems_set_, 0);
     out["optimal_cost"] = optimal;
     out["relative_gap"] = number_or_null((percentile(last_evaluation_->cost, 50) - optimal) / optimal);
@@ -262,7 +273,7 @@ void LqrPgTrainer::load_state(torch::serialize::InputArchive& archive) {
   }
   {
     torch::NoGradGuard no_grad;
-    for (int64_t trial = 0; trial < trials_; ++trial) policies_[trial]->gain.copy_(saved[trial]);
+    for (int64_t trial = 0; trial < options_.trials; ++trial) policies_[trial]->gain.copy_(saved[trial]);
   }
   torch::serialize::InputArchive optimizer_state;
   archive.read("optimizer", optimizer_state);

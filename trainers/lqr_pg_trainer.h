@@ -14,22 +14,45 @@
 
 namespace diffctl {
 
+// "single": gradient descent on one system; "dr": fresh systems every step; "sa": one fixed
+// sample of systems (sample average).
+enum class LqrTrainingMode { single, domain_randomized, sample_average };
+std::string to_string(LqrTrainingMode mode);
+enum class LqrOptimizer { sgd, adam };
+
+// lqr_pg's config (besides Trainer's keys), read and validated in one place.
+struct LqrPgOptions {
+  std::string instance = "cartpole";  // "cartpole", a shipped instance name, or a file
+  CartPoleDomainOptions cartpole;     // with instance "cartpole"
+  LqrTrainingMode mode = LqrTrainingMode::domain_randomized;
+  int64_t batch_systems = 8;
+  int64_t trials = 1;
+  double step_size = 1e-3;
+  LqrOptimizer optimizer = LqrOptimizer::sgd;
+  int64_t eval_systems = 10000;
+  bool anneal = false;
+  DiscountAnnealingOptions annealing;
+  nlohmann::json init_gain = "zero";  // "zero", "riccati_perturbed" or a matrix (checked in prepare)
+  double init_perturbation = 0.1;
+  torch::ScalarType dtype = torch::kFloat64;
+
+  static LqrPgOptions from_config(ConfigReader& reader);
+};
+
 // Policy gradient on the LQR cost C(K) = tr(P_K Σ) of u = −Kx (domain-randomized-lqr-sgd.md):
 // gradient descent for one system (`mode` "single"), or minibatch SGD on the
 // domain-randomized cost J_DR(K) = E_θ C(K; θ) with M fresh systems every step ("dr") or
 // one fixed sample of M systems ("sa", sample average). `trials` independent runs train
 // side by side (each its own gain, samples and optimizer state), batched into one solve.
 //
-// Config keys (besides Trainer's): instance, mode, batch_systems, trials, step_size,
-// optimizer, eval_systems, anneal, annealing{...}, init_gain, init_perturbation, dtype,
-// cartpole{...} (with instance "cartpole").
+// Config keys (besides Trainer's): those of LqrPgOptions.
 class LqrPgTrainer : public Trainer {
  public:
   LqrPgTrainer(ConfigReader& config, torch::Device device);
 
   void prepare() override;
 
-  int64_t trials() const { return trials_; }
+  int64_t trials() const { return options_.trials; }
   // The policies being trained (u = −Kx), one per trial.
   const std::vector<LinearPolicy>& policies() const { return policies_; }
   // Their gains stacked, (trials, m, n), differentiable.
@@ -53,19 +76,8 @@ class LqrPgTrainer : public Trainer {
   Evaluation evaluate_gains() const;
   int64_t systems_per_trial() const;
 
-  // Config.
-  std::string instance_;
-  std::string mode_;
-  int64_t batch_systems_;
-  int64_t trials_;
-  double step_size_;
-  std::string optimizer_name_;
-  int64_t eval_systems_;
-  bool anneal_;
-  DiscountAnnealingOptions annealing_;
-  nlohmann::json init_gain_;
-  double init_perturbation_;
-  torch::TensorOptions options_;
+  LqrPgOptions options_;
+  torch::TensorOptions tensor_options_;
   std::unique_ptr<SystemDomain> domain_;
 
   // State.

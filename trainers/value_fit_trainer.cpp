@@ -19,7 +19,7 @@ ValueFitTrainer::ValueFitTrainer(ConfigReader& config, torch::Device device)
   domain_ = config.choice("domain", "chain", {"chain", "four_rooms", "mountain_car"});
   implicit_ = config.choice("parameterization", "implicit", {"explicit", "implicit"}) == "implicit";
   eta_ = config.number("eta", 0.95, 0.0, false, 1.0 - 1e-12);
-  learning_rate_ = config.number("learning_rate", 0.1, 0.0, true);
+  step_size_ = config.number("step_size", 0.1, 0.0, true);
   reward_offset_ = config.number("reward_offset", 0.0);
   four_rooms_states_ = config.choice("four_rooms_states", "all", {"all", "open_cells"}) == "all"
                            ? FourRoomsStates::all
@@ -83,7 +83,7 @@ nlohmann::json ValueFitTrainer::step(int64_t step) {
   torch::NoGradGuard no_grad;
   bool finite = true;
   for (size_t i = 0; i < parameters.size(); ++i) {
-    parameters[i].sub_(learning_rate_ * gradients[i]);
+    parameters[i].sub_(step_size_ * gradients[i]);
     finite = finite && torch::isfinite(parameters[i]).all().item<bool>();
   }
   if (!finite) {

@@ -17,12 +17,12 @@ namespace diffctl {
 // ("implicit"). Both start from the same θ for the same seed. Every evaluation logs the test
 // residual r = Φθ − y, its components along 1 and orthogonal to it, and the
 // variance/mean-square ratio E‖Δθ‖²/‖EΔθ‖² of the SGD update (Theorem 5, to first order in
-// the learning rate, exact over the minibatch distribution: with replacement as trained, and
+// the step size, exact over the minibatch distribution: with replacement as trained, and
 // without, the theorem's setting; with variance_draws > 0 also measured from that many
 // sampled minibatches). The summary keeps each ratio's last value and its range over the
 // run. A non-finite loss or parameter ends the run as diverged.
 //
-// Config keys (besides Trainer's): domain, parameterization, eta, learning_rate,
+// Config keys (besides Trainer's): domain, parameterization, eta, step_size,
 // reward_offset, batch_size, num_actions, forward (value_iteration | direct), backward
 // (direct | gmres), train_set (samples: as collected, states may repeat | distinct_states),
 // measure_variance, variance_draws.
@@ -49,7 +49,7 @@ class ValueFitTrainer : public Trainer {
   std::string domain_;
   bool implicit_;
   double eta_;
-  double learning_rate_;
+  double step_size_;
   double reward_offset_;
   FourRoomsStates four_rooms_states_;
   int64_t batch_size_;

@@ -28,8 +28,8 @@ std::vector<double> number_list(ConfigReader& reader, const std::string& key, co
   return numbers;
 }
 
-// Learning rates 2^i for the domain's exponent range per parameterization (Table 1).
-std::map<std::string, std::vector<double>> read_learning_rates(ConfigReader& reader, const std::string& domain) {
+// Step sizes 2^i for the domain's exponent range per parameterization (Table 1).
+std::map<std::string, std::vector<double>> read_step_sizes(ConfigReader& reader, const std::string& domain) {
   const bool chain = domain == "chain";
   std::map<std::string, std::vector<double>> rates;
   reader.section(domain, [&](ConfigReader& section) {
@@ -80,8 +80,8 @@ ValueSweepOptions ValueSweepOptions::from_config(ConfigReader& reader) {
   o.first_seed = reader.integer("seed", 0, 0);
   o.figure2_eta = reader.number("figure2_eta", 0.95, 0.0, false, 1.0);
   o.threads = reader.integer("threads", 0, 0);
-  reader.section("learning_rates", [&](ConfigReader& section) {
-    for (const auto& domain : kDomains) o.learning_rates[domain] = read_learning_rates(section, domain);
+  reader.section("step_sizes", [&](ConfigReader& section) {
+    for (const auto& domain : kDomains) o.step_sizes[domain] = read_step_sizes(section, domain);
   });
   o.value_fit = reader.value("value_fit",
                              {{"steps", 300}, {"batch_size", 25}, {"forward", "direct"}, {"measure_variance", false}});
@@ -108,7 +108,7 @@ int64_t ValueSweepOptions::workers() const {
 std::vector<SweepRun> sweep_grid(const ValueSweepOptions& options) {
   std::vector<SweepRun> runs;
   for (const auto& domain : options.domains) {
-    const auto& rates = options.learning_rates.at(domain);
+    const auto& rates = options.step_sizes.at(domain);
     for (double offset : options.reward_offsets) {
       for (int64_t seed = options.first_seed; seed < options.first_seed + options.seeds; ++seed) {
         for (double rate : rates.at("explicit")) {
@@ -130,7 +130,7 @@ nlohmann::json base_config(const ValueSweepOptions& options, const std::string& 
   config.update({{"domain", domain},
                  {"parameterization", parameterization},
                  {"eta", std::isnan(eta) ? options.figure2_eta : eta},
-                 {"learning_rate", rate},
+                 {"step_size", rate},
                  {"reward_offset", offset},
                  {"seed", seed},
                  {"eval_every", 0}});
@@ -139,12 +139,12 @@ nlohmann::json base_config(const ValueSweepOptions& options, const std::string& 
 }  // namespace
 
 nlohmann::json sweep_run_config(const ValueSweepOptions& options, const SweepRun& run) {
-  return base_config(options, run.domain, run.parameterization, run.eta, run.learning_rate, run.reward_offset, run.seed);
+  return base_config(options, run.domain, run.parameterization, run.eta, run.step_size, run.reward_offset, run.seed);
 }
 
 nlohmann::json variance_run_config(const ValueSweepOptions& options, const VarianceRun& run) {
   nlohmann::json config = base_config(options, run.domain, run.parameterization, options.figure2_eta,
-                                      run.learning_rate, run.reward_offset, run.seed);
+                                      run.step_size, run.reward_offset, run.seed);
   config.update({{"train_set", run.train_set},
                  {"batch_size", options.variance_study.batch_sizes.at(run.domain)},
                  {"measure_variance", true},

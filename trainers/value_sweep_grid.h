@@ -31,8 +31,8 @@ struct ValueSweepOptions {
   int64_t first_seed = 0;
   double figure2_eta = 0.95;
   int64_t threads = 0;  // 0: one per core
-  // Learning rates per domain and parameterization (2^i over Table 1's exponent ranges).
-  std::map<std::string, std::map<std::string, std::vector<double>>> learning_rates;
+  // Step sizes per domain and parameterization (2^i over Table 1's exponent ranges).
+  std::map<std::string, std::map<std::string, std::vector<double>>> step_sizes;
   nlohmann::json value_fit;  // settings shared by every run
   VarianceStudyOptions variance_study;
 
@@ -48,7 +48,7 @@ struct SweepRun {
   std::string parameterization;
   double eta;
   double reward_offset;
-  double learning_rate;
+  double step_size;
   int64_t seed;
 };
 
@@ -58,14 +58,14 @@ struct VarianceRun {
   std::string train_set;
   std::string parameterization;
   double reward_offset;
-  double learning_rate;
+  double step_size;
   int64_t seed;
 };
 
 std::vector<SweepRun> sweep_grid(const ValueSweepOptions& options);
 nlohmann::json sweep_run_config(const ValueSweepOptions& options, const SweepRun& run);
 
-// `best_rate(domain, parameterization)` picks each group's learning rate.
+// `best_rate(domain, parameterization)` picks each group's step size.
 template <typename BestRate>
 std::vector<VarianceRun> variance_study_grid(const ValueSweepOptions& options, const BestRate& best_rate) {
   std::vector<VarianceRun> runs;

@@ -1,5 +1,5 @@
 // The sweep of implicit-value-estimators.md (Figures 2 and 3): value_fit over domains ×
-// {explicit, implicit} × η × reward offsets × learning rates × seeds, run in parallel on all
+// {explicit, implicit} × η × reward offsets × step sizes × seeds, run in parallel on all
 // cores. The explicit parameterization does not depend on η and runs once per (domain,
 // offset, rate, seed). Then the variance study (Theorem 5, Corollaries 2–3): at figure2_eta
 // and each parameterization's best rate, runs that measure the SGD update's
@@ -8,7 +8,7 @@
 //   runs.csv      one row per sweep run (initial residual and its 1 component, final
 //                 residual and its split, diverged)
 //   figure2.csv   domain, parameterization, reward_offset: mean ± sd of the final residual at
-//                 the best learning rate (lowest mean over all offsets and seeds; η =
+//                 the best step size (lowest mean over all offsets and seeds; η =
 //                 figure2_eta for implicit)
 //   figure3.csv   implicit: domain, eta, reward_offset: mean ± sd at the best rate for that η
 //   variance.csv  one row per study run: n/k and the ratio (without replacement) over
@@ -81,7 +81,7 @@ int main(int argc, char** argv) {
   return diffctl::run_experiment_main(
       argc, argv,
       "value_sweep: implicit vs explicit value fitting over domains, eta, reward offsets,\n"
-      "learning rates and seeds, in parallel (Figures 2 and 3), then the variance study\n"
+      "step sizes and seeds, in parallel (Figures 2 and 3), then the variance study\n"
       "(Theorem 5, Corollaries 2-3). Example:\n"
       "  build/bin/value_sweep --config data/configs/value_sweep.json",
       [](diffctl::ConfigReader& config, torch::Device device) { return std::make_unique<ValueSweep>(config, device); });

@@ -106,7 +106,7 @@ SweepTables::SweepTables(const ValueSweepOptions& options, std::vector<SweepRun>
   for (size_t i = 0; i < runs_.size(); ++i) {
     const SweepRun& run = runs_[i];
     const double residual = number_in(summaries_[i], "final_residual_norm");
-    final_residuals_[{run.domain, run.parameterization, eta_key(run.parameterization, run.eta), run.learning_rate,
+    final_residuals_[{run.domain, run.parameterization, eta_key(run.parameterization, run.eta), run.step_size,
                       run.reward_offset}]
         .push_back(std::isnan(residual) ? std::numeric_limits<double>::infinity() : residual);
     // Both parameterizations start from the same θ, so the explicit runs tell the initial
@@ -129,7 +129,7 @@ double SweepTables::initial_ones(const std::string& domain, double offset) const
 }
 
 double SweepTables::best_rate(const std::string& domain, const std::string& parameterization, double eta) const {
-  const auto& rates = options_.learning_rates.at(domain).at(parameterization);
+  const auto& rates = options_.step_sizes.at(domain).at(parameterization);
   double best = rates.front();
   double best_mean = std::numeric_limits<double>::infinity();
   for (double rate : rates) {
@@ -149,12 +149,12 @@ double SweepTables::best_rate(const std::string& domain, const std::string& para
 
 std::string SweepTables::runs_csv() const {
   std::ostringstream csv;
-  csv << "domain,parameterization,eta,reward_offset,learning_rate,seed,initial_residual_norm,"
+  csv << "domain,parameterization,eta,reward_offset,step_size,seed,initial_residual_norm,"
          "initial_residual_ones_norm,final_residual_norm,residual_ones_norm,residual_ortho_norm,diverged\n";
   for (size_t i = 0; i < runs_.size(); ++i) {
     const SweepRun& run = runs_[i];
     csv << run.domain << ',' << run.parameterization << ',' << number_text(run.eta) << ','
-        << number_text(run.reward_offset) << ',' << number_text(run.learning_rate) << ',' << run.seed;
+        << number_text(run.reward_offset) << ',' << number_text(run.step_size) << ',' << run.seed;
     for (const char* key : {"initial_residual_norm", "initial_residual_ones_norm", "final_residual_norm",
                             "residual_ones_norm", "residual_ortho_norm"}) {
       csv << ',' << number_text(number_in(summaries_[i], key));
@@ -167,8 +167,8 @@ std::string SweepTables::runs_csv() const {
 SweepTables::Figures SweepTables::figures() const {
   const auto& offsets = options_.reward_offsets;
   std::ostringstream figure2, figure3;
-  figure2 << "domain,parameterization,reward_offset,learning_rate,mean,sd,seeds\n";
-  figure3 << "domain,eta,reward_offset,learning_rate,mean,sd,seeds\n";
+  figure2 << "domain,parameterization,reward_offset,step_size,mean,sd,seeds\n";
+  figure3 << "domain,eta,reward_offset,step_size,mean,sd,seeds\n";
   nlohmann::json summary;
   for (const auto& domain : options_.domains) {
     // Theorem 4's prediction is about the residual's 1 component, which the offset moves:
@@ -190,7 +190,7 @@ SweepTables::Figures SweepTables::figures() const {
                 << number_text(means.back()) << ',' << number_text(sd_of(values)) << ',' << values.size() << '\n';
       }
       const std::string prefix = domain + "_" + parameterization;
-      summary[prefix + "_best_learning_rate"] = rate;
+      summary[prefix + "_best_step_size"] = rate;
       summary[prefix + "_residual_at_smallest_ones"] = means[smallest];
       summary[prefix + "_residual_at_largest_ones"] = means[largest];
       summary[prefix + "_residual_growth"] = means[largest] - means[smallest];
@@ -215,7 +215,7 @@ SweepTables::Figures SweepTables::figures() const {
 
 VarianceTables variance_tables(const std::vector<VarianceRun>& runs, const std::vector<nlohmann::json>& summaries) {
   std::ostringstream csv;
-  csv << "domain,train_set,parameterization,reward_offset,seed,learning_rate,train_size,batch_size,"
+  csv << "domain,train_set,parameterization,reward_offset,seed,step_size,train_size,batch_size,"
          "n_over_k,diverged,ratio_min,ratio_max,ratio_final,sampled_min,sampled_max,sampled_final\n";
   std::map<std::tuple<std::string, std::string, std::string>, std::vector<const nlohmann::json*>> groups;
   for (size_t i = 0; i < runs.size(); ++i) {
@@ -224,7 +224,7 @@ VarianceTables variance_tables(const std::vector<VarianceRun>& runs, const std::
     groups[{run.domain, run.train_set, run.parameterization}].push_back(&summary);
     const std::string name = "update_variance_ratio_without_replacement";
     csv << run.domain << ',' << run.train_set << ',' << run.parameterization << ',' << number_text(run.reward_offset)
-        << ',' << run.seed << ',' << number_text(run.learning_rate) << ','
+        << ',' << run.seed << ',' << number_text(run.step_size) << ','
         << number_text(number_in(summary, "train_size")) << ',' << number_text(number_in(summary, "batch_size")) << ','
         << number_text(number_in(summary, "train_size") / number_in(summary, "batch_size")) << ','
         << (summary["diverged"].get<bool>() ? "true" : "false");

@@ -18,7 +18,7 @@ class SweepTables {
   // `summaries[i]` belongs to `runs[i]`.
   SweepTables(const ValueSweepOptions& options, std::vector<SweepRun> runs, std::vector<nlohmann::json> summaries);
 
-  // The learning rate with the lowest mean final residual over all offsets and seeds
+  // The step size with the lowest mean final residual over all offsets and seeds
   // (η = eta for implicit; a diverged run counts as +∞).
   double best_rate(const std::string& domain, const std::string& parameterization, double eta) const;
 

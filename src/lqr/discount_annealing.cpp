@@ -1,5 +1,6 @@
 #include "src/lqr/discount_annealing.h"
 
+#include "src/config/config_reader.h"
 #include "src/error.h"
 #include "src/lqr/discrete_lyapunov.h"
 #include "src/lqr/lqr_cost.h"
@@ -75,6 +76,16 @@ torch::Tensor descend(const GroupedCost& cost_of, torch::Tensor gains, const tor
 }
 
 }  // namespace
+
+DiscountAnnealingOptions DiscountAnnealingOptions::from_config(ConfigReader& reader) {
+  DiscountAnnealingOptions o;
+  o.cost_factor = reader.number("cost_factor", o.cost_factor, 1, true);
+  o.policy_steps = reader.integer("policy_steps", o.policy_steps, 1);
+  o.max_rounds = reader.integer("max_rounds", o.max_rounds, 1);
+  o.bisection_steps = reader.integer("bisection_steps", o.bisection_steps, 1);
+  o.initial_radius = reader.number("initial_radius", o.initial_radius, 0, true, 0.999);
+  return o;
+}
 
 torch::Tensor anneal_discount(const LqrSystems& systems, const torch::Tensor& initial_gain,
                               const DiscountAnnealingOptions& options,

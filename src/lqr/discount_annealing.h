@@ -8,6 +8,8 @@
 
 namespace diffctl {
 
+class ConfigReader;
+
 // Discount annealing (Perdomo et al. 2021, as used by Fujinami et al.) to find gains that
 // stabilise every system of a set without a stabilising start: minimise the discounted
 // cost (the undiscounted cost of (√γA, √γB)) from a γ small enough that the start is
@@ -22,6 +24,8 @@ struct DiscountAnnealingOptions {
 
   // Throws InputError naming `path`.key for an invalid field (Ceres' IsValid).
   void check(const std::string& path) const;
+  // Reads every field above from a config section (defaults as above).
+  static DiscountAnnealingOptions from_config(ConfigReader& reader);
 };
 
 struct DiscountAnnealingSummary {

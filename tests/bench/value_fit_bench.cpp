@@ -22,7 +22,7 @@ struct Timed {
 };
 
 // The sweep's best rates at η = 0.95 (value_sweep.json's grids): every run converges.
-double learning_rate(const std::string& domain, const std::string& parameterization) {
+double step_size(const std::string& domain, const std::string& parameterization) {
   if (domain == "chain") return parameterization == "explicit" ? 0.5 : 0.015625;
   return parameterization == "explicit" ? 16.0 : 0.25;
 }
@@ -32,7 +32,7 @@ Timed time_run(const std::string& domain, const std::string& parameterization, c
   nlohmann::json config{{"domain", domain},     {"parameterization", parameterization},
                         {"backward", backward}, {"forward", "direct"},
                         {"steps", steps},       {"eval_every", 0},
-                        {"measure_variance", false}, {"learning_rate", learning_rate(domain, parameterization)}};
+                        {"measure_variance", false}, {"step_size", step_size(domain, parameterization)}};
   diffctl::ConfigReader reader(config);
   diffctl::ValueFitTrainer trainer(reader, torch::kCPU);
   reader.finish();

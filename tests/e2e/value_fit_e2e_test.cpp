@@ -25,7 +25,7 @@ TEST(ValueFit, BothParameterizationsStartTogetherAndLearn) {
   const std::string base = "--config data/configs/value_chain.json --set reward_offset=1.0 seed=3 ";
   const std::string explicit_dir = scratch_dir("value_explicit");
   const std::string implicit_dir = scratch_dir("value_implicit");
-  const auto explicit_run = value_fit(base + "parameterization=explicit learning_rate=0.5 --out " + explicit_dir);
+  const auto explicit_run = value_fit(base + "parameterization=explicit step_size=0.5 --out " + explicit_dir);
   const auto implicit_run = value_fit(base + "parameterization=implicit --out " + implicit_dir);
   ASSERT_EQ(explicit_run.exit_code, 0) << explicit_run.err;
   ASSERT_EQ(implicit_run.exit_code, 0) << implicit_run.err;
@@ -56,7 +56,7 @@ TEST(ValueFit, DistinctOneHotStatesGiveTheExplicitRatioNOverK) {
                            "reward_offset=1.0 steps=100 variance_draws=4000 ";
   const std::string explicit_dir = scratch_dir("value_ratio_explicit");
   const std::string implicit_dir = scratch_dir("value_ratio_implicit");
-  ASSERT_EQ(value_fit(base + "parameterization=explicit learning_rate=16 --out " + explicit_dir).exit_code, 0);
+  ASSERT_EQ(value_fit(base + "parameterization=explicit step_size=16 --out " + explicit_dir).exit_code, 0);
   ASSERT_EQ(value_fit(base + "parameterization=implicit --out " + implicit_dir).exit_code, 0);
   const auto explicit_summary = read_json(explicit_dir + "/summary.json");
   const double n = explicit_summary["train_size"].get<double>();
@@ -101,7 +101,7 @@ TEST(ValueFit, GmresBackwardTrainsLikeTheDirectOne) {
 
 TEST(ValueFit, ADivergingRunIsReportedNotACrash) {
   const std::string out = scratch_dir("value_diverged");
-  const auto run = value_fit("--config data/configs/value_chain.json --set learning_rate=64 reward_offset=1.0 "
+  const auto run = value_fit("--config data/configs/value_chain.json --set step_size=64 reward_offset=1.0 "
                              "parameterization=explicit --out " + out);
   ASSERT_EQ(run.exit_code, 0) << run.err;
   const auto summary = read_json(out + "/summary.json");
