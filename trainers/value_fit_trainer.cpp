@@ -14,27 +14,31 @@
 
 namespace diffctl {
 
+ValueFitOptions ValueFitOptions::from_config(ConfigReader& config) {
+  ValueFitOptions o;
+  o.domain.domain = config.choice("domain", "chain", {"chain", "four_rooms", "mountain_car"});
+  o.implicit = config.choice("parameterization", "implicit", {"explicit", "implicit"}) == "implicit";
+  o.eta = config.number("eta", o.eta, 0.0, false, 1.0 - 1e-12);
+  o.step_size = config.number("step_size", o.step_size, 0.0, true);
+  o.domain.reward_offset = config.number("reward_offset", 0.0);
+  o.domain.four_rooms_states = config.choice("four_rooms_states", "all", {"all", "open_cells"}) == "all"
+                                   ? FourRoomsStates::all
+                                   : FourRoomsStates::open_cells;
+  o.batch_size = config.integer("batch_size", o.batch_size, 1);
+  o.num_actions = config.integer("num_actions", o.num_actions, 1, 64);
+  o.forward_solver = config.choice("forward", "value_iteration", {"value_iteration", "direct"}) == "direct"
+                         ? ChainForwardSolver::direct
+                         : ChainForwardSolver::value_iteration;
+  o.backward_solver = config.choice("backward", "direct", {"direct", "gmres"}) == "gmres" ? ChainBackwardSolver::gmres
+                                                                                          : ChainBackwardSolver::direct;
+  o.distinct_train_states = config.choice("train_set", "samples", {"samples", "distinct_states"}) == "distinct_states";
+  o.measure_variance = config.boolean("measure_variance", o.measure_variance);
+  o.variance_draws = config.integer("variance_draws", o.variance_draws, 0);
+  return o;
+}
+
 ValueFitTrainer::ValueFitTrainer(ConfigReader& config, torch::Device device)
-    : Trainer(config, device, /*default_steps=*/300) {
-  domain_ = config.choice("domain", "chain", {"chain", "four_rooms", "mountain_car"});
-  implicit_ = config.choice("parameterization", "implicit", {"explicit", "implicit"}) == "implicit";
-  eta_ = config.number("eta", 0.95, 0.0, false, 1.0 - 1e-12);
-  step_size_ = config.number("step_size", 0.1, 0.0, true);
-  reward_offset_ = config.number("reward_offset", 0.0);
-  four_rooms_states_ = config.choice("four_rooms_states", "all", {"all", "open_cells"}) == "all"
-                           ? FourRoomsStates::all
-                           : FourRoomsStates::open_cells;
-  batch_size_ = config.integer("batch_size", 25, 1);
-  num_actions_ = config.integer("num_actions", 1, 1, 64);
-  forward_solver_ = config.choice("forward", "value_iteration", {"value_iteration", "direct"}) == "direct"
-                        ? ChainForwardSolver::direct
-                        : ChainForwardSolver::value_iteration;
-  backward_solver_ = config.choice("backward", "direct", {"direct", "gmres"}) == "gmres" ? ChainBackwardSolver::gmres
-                                                                                         : ChainBackwardSolver::direct;
-  distinct_train_states_ =
-      config.choice("train_set", "samples", {"samples", "distinct_states"}) == "distinct_states";
-  measure_variance_ = config.boolean("measure_variance", true);
-  variance_draws_ = config.integer("variance_draws", 0, 0);
+    : Trainer(config, device, /*default_steps=*/300), options_(ValueFitOptions::from_config(config)) {
   // Its own stream, so that measuring does not change which minibatches training draws.
   variance_generator_ = make_generator(seed() + 0x9e3779b97f4a7c15ULL);
   if (device.type() != torch::kCPU) {
@@ -45,30 +49,30 @@ ValueFitTrainer::ValueFitTrainer(ConfigReader& config, torch::Device device)
 void ValueFitTrainer::prepare() {
   // The data first, then the chain, from the run's stream: the same seed gives the same data
   // and the same initial θ for both parameterizations (and every reward offset).
-  data_ = make_value_dataset({domain_, reward_offset_, four_rooms_states_}, generator());
-  if (distinct_train_states_) data_ = with_distinct_train_states(std::move(data_));
+  data_ = make_value_dataset(options_.domain, generator());
+  if (options_.distinct_train_states) data_ = with_distinct_train_states(std::move(data_));
   const int64_t features = data_.train_features.size(1);
   chain_ = MarkovRewardChain(MarkovRewardChainOptions(features)
-                                 .num_actions(num_actions_)
-                                 .eta(eta_)
-                                 .forward_solver(forward_solver_)
-                                 .backward_solver(backward_solver_),
+                                 .num_actions(options_.num_actions)
+                                 .eta(options_.eta)
+                                 .forward_solver(options_.forward_solver)
+                                 .backward_solver(options_.backward_solver),
                              generator());
-  if (!implicit_) linear_ = LinearValue(chain_);
+  if (!options_.implicit) linear_ = LinearValue(chain_);
   torch::NoGradGuard no_grad;
   const torch::Tensor residual = torch::matmul(data_.test_features, weights()) - data_.test_targets;
   initial_residual_norm_ = residual.norm().item<double>();
   initial_residual_ones_norm_ = residual.mean().abs().item<double>() * std::sqrt(static_cast<double>(residual.numel()));
 }
 
-torch::Tensor ValueFitTrainer::weights() { return implicit_ ? chain_->forward() : linear_->forward(); }
+torch::Tensor ValueFitTrainer::weights() { return options_.implicit ? chain_->forward() : linear_->forward(); }
 
 std::vector<torch::Tensor> ValueFitTrainer::parameters() const {
-  return implicit_ ? chain_->parameters() : linear_->parameters();
+  return options_.implicit ? chain_->parameters() : linear_->parameters();
 }
 
 nlohmann::json ValueFitTrainer::step(int64_t step) {
-  const torch::Tensor batch = torch::randint(data_.train_features.size(0), {batch_size_}, generator(), torch::kLong);
+  const torch::Tensor batch = torch::randint(data_.train_features.size(0), {options_.batch_size}, generator(), torch::kLong);
   const torch::Tensor prediction = torch::matmul(data_.train_features.index_select(0, batch), weights());
   const torch::Tensor loss = 0.5 * (prediction - data_.train_targets.index_select(0, batch)).pow(2).mean();
   const double loss_value = loss.item<double>();
@@ -83,17 +87,17 @@ nlohmann::json ValueFitTrainer::step(int64_t step) {
   torch::NoGradGuard no_grad;
   bool finite = true;
   for (size_t i = 0; i < parameters.size(); ++i) {
-    parameters[i].sub_(step_size_ * gradients[i]);
+    parameters[i].sub_(options_.step_size * gradients[i]);
     finite = finite && torch::isfinite(parameters[i]).all().item<bool>();
   }
   if (!finite) {
     diverged_ = true;
     diverged_step_ = step;
   }
-  if (implicit_) {
+  if (options_.implicit) {
     const ChainSolveReport& report = chain_->report();
     metrics["forward_iterations"] = report.forward_iterations;
-    if (backward_solver_ == ChainBackwardSolver::gmres) metrics["gmres_iterations"] = report.backward_iterations;
+    if (options_.backward_solver == ChainBackwardSolver::gmres) metrics["gmres_iterations"] = report.backward_iterations;
   }
   return metrics;
 }
@@ -104,7 +108,7 @@ nlohmann::json ValueFitTrainer::step(int64_t step) {
 torch::Tensor ValueFitTrainer::per_sample_updates(const torch::Tensor& theta) {
   const torch::Tensor residuals = torch::matmul(data_.train_features, theta) - data_.train_targets;
   const torch::Tensor per_sample = residuals.unsqueeze(-1) * data_.train_features;  // (N, k)
-  return implicit_ ? per_sample.matmul(chain_->jacobian_gram(theta)) : per_sample;  // JJᵀ is symmetric
+  return options_.implicit ? per_sample.matmul(chain_->jacobian_gram(theta)) : per_sample;  // JJᵀ is symmetric
 }
 
 nlohmann::json ValueFitTrainer::evaluate() {
@@ -116,7 +120,7 @@ nlohmann::json ValueFitTrainer::evaluate() {
   last_evaluation_ = {{"residual_norm", residual.norm().item<double>()},
                       {"residual_ones_norm", along_ones.norm().item<double>()},
                       {"residual_ortho_norm", (residual - along_ones).norm().item<double>()}};
-  if (measure_variance_) record_variance_ratios(theta);
+  if (options_.measure_variance) record_variance_ratios(theta);
   return last_evaluation_;
 }
 
@@ -125,13 +129,13 @@ void ValueFitTrainer::record_variance_ratios(const torch::Tensor& theta) {
   const int64_t n = updates.size(0);
   std::vector<std::pair<std::string, double>> ratios;
   for (bool with_replacement : {true, false}) {
-    if (!with_replacement && (batch_size_ > n || n < 2)) continue;  // no k distinct samples to draw
+    if (!with_replacement && (options_.batch_size > n || n < 2)) continue;  // no k distinct samples to draw
     const std::string name =
         with_replacement ? "update_variance_ratio" : "update_variance_ratio_without_replacement";
-    ratios.emplace_back(name, update_variance_ratio(updates, batch_size_, with_replacement));
-    if (variance_draws_ > 0) {
-      ratios.emplace_back(name + "_sampled", sampled_update_variance_ratio(updates, batch_size_, with_replacement,
-                                                                           variance_draws_, variance_generator_));
+    ratios.emplace_back(name, update_variance_ratio(updates, options_.batch_size, with_replacement));
+    if (options_.variance_draws > 0) {
+      ratios.emplace_back(name + "_sampled", sampled_update_variance_ratio(updates, options_.batch_size, with_replacement,
+                                                                           options_.variance_draws, variance_generator_));
     }
   }
   for (const auto& [name, value] : ratios) {
@@ -153,7 +157,7 @@ nlohmann::json ValueFitTrainer::summary() {
                         {"residual_ortho_norm", diverged_ ? nlohmann::json() : last_evaluation_["residual_ortho_norm"]},
                         {"train_size", data_.train_features.size(0)},
                         {"features", data_.train_features.size(1)},
-                        {"batch_size", batch_size_}};
+                        {"batch_size", options_.batch_size}};
   if (diverged_) result["diverged_step"] = diverged_step_;
   if (!diverged_) {
     for (const auto& [name, range] : variance_ratio_ranges_) {
@@ -167,7 +171,7 @@ nlohmann::json ValueFitTrainer::summary() {
 
 void ValueFitTrainer::save_state(torch::serialize::OutputArchive& archive) const {
   torch::serialize::OutputArchive model;
-  if (implicit_) {
+  if (options_.implicit) {
     chain_->save(model);
   } else {
     linear_->save(model);
@@ -180,7 +184,7 @@ void ValueFitTrainer::save_state(torch::serialize::OutputArchive& archive) const
 void ValueFitTrainer::load_state(torch::serialize::InputArchive& archive) {
   torch::serialize::InputArchive model;
   archive.read("model", model);
-  if (implicit_) {
+  if (options_.implicit) {
     chain_->load(model);
   } else {
     linear_->load(model);

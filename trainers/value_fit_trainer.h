@@ -11,6 +11,23 @@
 
 namespace diffctl {
 
+// value_fit's config (besides Trainer's keys), read and validated in one place.
+struct ValueFitOptions {
+  ValueDomainOptions domain;  // domain, reward_offset, four_rooms_states
+  bool implicit = true;       // parameterization: implicit (Markov reward chain) | explicit
+  double eta = 0.95;
+  double step_size = 0.1;
+  int64_t batch_size = 25;
+  int64_t num_actions = 1;
+  ChainForwardSolver forward_solver = ChainForwardSolver::value_iteration;  // forward
+  ChainBackwardSolver backward_solver = ChainBackwardSolver::direct;        // backward
+  bool distinct_train_states = false;  // train_set: samples (as collected) | distinct_states
+  bool measure_variance = true;
+  int64_t variance_draws = 0;
+
+  static ValueFitOptions from_config(ConfigReader& reader);
+};
+
 // Fits linear values V̂(s) = φ(s)ᵀθ to offline returns (implicit-value-estimators.md) by
 // plain SGD on ½·mean squared error over minibatches sampled with replacement, with θ
 // stored directly ("explicit") or the values of a learned Markov reward chain
@@ -22,10 +39,7 @@ namespace diffctl {
 // sampled minibatches). The summary keeps each ratio's last value and its range over the
 // run. A non-finite loss or parameter ends the run as diverged.
 //
-// Config keys (besides Trainer's): domain, parameterization, eta, step_size,
-// reward_offset, batch_size, num_actions, forward (value_iteration | direct), backward
-// (direct | gmres), train_set (samples: as collected, states may repeat | distinct_states),
-// measure_variance, variance_draws.
+// Config keys (besides Trainer's): those of ValueFitOptions.
 class ValueFitTrainer : public Trainer {
  public:
   ValueFitTrainer(ConfigReader& config, torch::Device device);
@@ -46,19 +60,7 @@ class ValueFitTrainer : public Trainer {
   torch::Tensor per_sample_updates(const torch::Tensor& theta);
   void record_variance_ratios(const torch::Tensor& theta);
 
-  std::string domain_;
-  bool implicit_;
-  double eta_;
-  double step_size_;
-  double reward_offset_;
-  FourRoomsStates four_rooms_states_;
-  int64_t batch_size_;
-  int64_t num_actions_;
-  ChainForwardSolver forward_solver_;
-  ChainBackwardSolver backward_solver_;
-  bool distinct_train_states_;
-  bool measure_variance_;
-  int64_t variance_draws_;
+  ValueFitOptions options_;
 
   ValueDataset data_;
   MarkovRewardChain chain_{nullptr};
