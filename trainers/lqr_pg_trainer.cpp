@@ -186,27 +186,54 @@ torch::Tensor LqrPgTrainer::gains() const {
 
 nlohmann::json LqrPgTrainer::step(int64_t step) {
   const int64_t per_trial = systems_per_trial();
-  const LqrSystems systems =
-      options_.mode == LqrTrainingMode::domain_randomized ? domain_->sample(options_.trials * per_trial, generator(), tensor_options_) : train_systems_;
+  const int64_t trials = options_.trials;
+  const LqrSystems systems = options_.mode == LqrTrainingMode::domain_randomized
+                                 ? domain_->sample(trials * per_trial, generator(), tensor_options_)
+                                 : train_systems_;
   const auto result = lqr_cost(systems, gains().repeat_interleave(per_trial, 0));
-  const auto stable = result.stable.view({options_.trials, per_trial});
+  const auto stable = result.stable.view({trials, per_trial});
   const auto stable_count = stable.sum(1);
   if ((stable_count == 0).any().item<bool>()) {
-    throw Error("step " + std::to_string(step) +
-                ": a trial's gain destabilises all of its systems; lower step_size");
+    throw Error("step " + std::to_string(step) + ": a trial's gain stabilises none of this step's systems");
   }
   // The gradient of each trial's mean cost over the systems its gain stabilises.
   const auto trial_cost =
-      torch::where(result.stable, result.cost, torch::zeros_like(result.cost)).view({options_.trials, per_trial}).sum(1) /
+      torch::where(result.stable, result.cost, torch::zeros_like(result.cost)).view({trials, per_trial}).sum(1) /
       stable_count;
+  const torch::Tensor before = gains().detach().clone();
   optimizer_->zero_grad();
   trial_cost.sum().backward();
   optimizer_->step();
+  keep_stabilising(systems, stable, before, step);
 
   const auto costs = trial_cost.detach().to(torch::kCPU, torch::kFloat64);
-  const std::vector<double> cost_values(costs.data_ptr<double>(), costs.data_ptr<double>() + options_.trials);
+  const std::vector<double> cost_values(costs.data_ptr<double>(), costs.data_ptr<double>() + trials);
   return {{"train_cost", percentile(cost_values, 50)},
-          {"train_unstable_fraction", 1.0 - stable.to(torch::kFloat64).mean().item<double>()}};
+          {"train_unstable_fraction", 1.0 - stable.to(torch::kFloat64).mean().item<double>()},
+          {"backtracks", backtracks_}};
+}
+
+void LqrPgTrainer::keep_stabilising(const LqrSystems& systems, const torch::Tensor& stable_before,
+                                    const torch::Tensor& before, int64_t step) {
+  constexpr int kMaxHalvings = 30;
+  torch::NoGradGuard no_grad;
+  const int64_t per_trial = systems_per_trial();
+  for (int halvings = 0;; ++halvings) {
+    const torch::Tensor after = gains();
+    const auto radius = spectral_radius(systems.A - systems.B.matmul(after.repeat_interleave(per_trial, 0)));
+    const torch::Tensor left = stable_before.logical_and(radius.view_as(stable_before) >= 1.0).any(1);
+    const int64_t leaving = left.sum().item<int64_t>();
+    if (leaving == 0) return;
+    if (halvings == kMaxHalvings) {
+      throw Error("step " + std::to_string(step) + ": " + std::to_string(leaving) + " trial(s) still leave the stable set after " +
+                  std::to_string(kMaxHalvings) + " halvings of their step; lower step_size");
+    }
+    // Halve the step of the trials that left; the others keep theirs.
+    const auto left_mask = left.view({-1, 1, 1});
+    const torch::Tensor halved = torch::where(left_mask, before + 0.5 * (after - before), after);
+    for (int64_t trial = 0; trial < options_.trials; ++trial) policies_[trial]->gain.copy_(halved[trial]);
+    backtracks_ += leaving;
+  }
 }
 
 LqrPgTrainer::Evaluation LqrPgTrainer::evaluate_gains() const {
@@ -243,6 +270,7 @@ nlohmann::json LqrPgTrainer::summary() {
   add_percentiles(out, "k_norm", last_evaluation_->k_norm);
   out["unstable_fraction"] = last_evaluation_->unstable_fraction;
   out["annealing_rounds"] = annealing_rounds_;
+  out["backtracks"] = backtracks_;
   if (options_.mode == LqrTrainingMode::single) {
     const double optimal = riccati_optimal_cost(eval_systems_set_, 0);
     out["optimal_cost"] = optimal;
@@ -258,6 +286,7 @@ nlohmann::json LqrPgTrainer::summary() {
 
 void LqrPgTrainer::save_state(torch::serialize::OutputArchive& archive) const {
   archive.write("gains", gains().detach());
+  archive.write("backtracks", torch::tensor(backtracks_));
   torch::serialize::OutputArchive optimizer_state;
   optimizer_->save(optimizer_state);
   archive.write("optimizer", optimizer_state);
@@ -275,6 +304,9 @@ void LqrPgTrainer::load_state(torch::serialize::InputArchive& archive) {
     torch::NoGradGuard no_grad;
     for (int64_t trial = 0; trial < options_.trials; ++trial) policies_[trial]->gain.copy_(saved[trial]);
   }
+  torch::Tensor backtracks;
+  archive.read("backtracks", backtracks);
+  backtracks_ = backtracks.item<int64_t>();
   torch::serialize::InputArchive optimizer_state;
   archive.read("optimizer", optimizer_state);
   optimizer_->load(optimizer_state);

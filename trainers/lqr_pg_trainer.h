@@ -73,6 +73,11 @@ class LqrPgTrainer : public Trainer {
     double unstable_fraction = 0.0;  // over trials × evaluation systems
   };
   torch::Tensor initial_gains();
+  // A step that takes a trial's gain out of the stable set (it no longer stabilises a
+  // system of the step it stabilised before: the cost is +∞ there) is halved for that
+  // trial, again and again; other trials keep their steps. Throws after 30 halvings.
+  void keep_stabilising(const LqrSystems& systems, const torch::Tensor& stable_before, const torch::Tensor& before,
+                        int64_t step);
   Evaluation evaluate_gains() const;
   int64_t systems_per_trial() const;
 
@@ -86,6 +91,7 @@ class LqrPgTrainer : public Trainer {
   std::vector<LinearPolicy> policies_;
   std::unique_ptr<torch::optim::Optimizer> optimizer_;
   int64_t annealing_rounds_ = 0;
+  int64_t backtracks_ = 0;  // step halvings over the run (a trial's step left the stable set)
   std::optional<Evaluation> last_evaluation_;
 };
 

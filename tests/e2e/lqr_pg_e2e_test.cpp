@@ -34,6 +34,19 @@ TEST_P(ShippedInstance, GradientDescentReachesTheRiccatiOptimum) {
 
 INSTANTIATE_TEST_SUITE_P(AppendixD, ShippedInstance, ::testing::Values("malik3", "dean"));
 
+// Seeds 5–7 of the 3×3 instance take a step out of the stable set (infinite cost) on the
+// way: it is halved and retried, counted, and the run still reaches the optimum.
+TEST(LqrPg, AStepLeavingTheStableSetIsBacktrackedAndCounted) {
+  for (const char* seed : {"5", "6", "7"}) {
+    const std::string out = scratch_dir(std::string("backtrack_") + seed);
+    const auto run = lqr_pg(std::string("--config data/configs/lqr_malik3.json --quiet --seed ") + seed + " --out " + out);
+    ASSERT_EQ(run.exit_code, 0) << seed << ": " << run.err;
+    const auto summary = read_json(out + "/summary.json");
+    EXPECT_GT(summary["backtracks"].get<int64_t>(), 0) << seed;
+    EXPECT_LT(summary["relative_gap"].get<double>(), 1e-5) << seed;
+  }
+}
+
 TEST(LqrPg, PolicyFileMapsStatesToMinusKx) {
   const std::string out = scratch_dir("policy");
   ASSERT_EQ(lqr_pg("--config data/configs/lqr_dean.json --quiet --set steps=50 --out " + out).exit_code, 0);
