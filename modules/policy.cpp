@@ -21,6 +21,7 @@ PolicyImpl::PolicyImpl(int64_t observation_size, int64_t action_size,
 
 torch::Tensor PolicyImpl::register_policy_parameter(const std::string& name, torch::Tensor value,
                                                     Manifold manifold) {
+  check_manifold_shape(manifold, value, "policy parameter " + name);
   manifolds_[name] = manifold;
   return register_parameter(name, std::move(value));
 }
@@ -76,6 +77,14 @@ ParameterBatch PolicyImpl::unflatten(const torch::Tensor& flat) const {
     offset += count;
   }
   return batch;
+}
+
+ParameterLayout PolicyImpl::parameter_layout() const {
+  ParameterLayout layout;
+  for (const auto& parameter : named_parameters(/*recurse=*/false)) {
+    layout.add(parameter.key(), parameter.value().sizes().vec(), manifold_of(parameter.key()));
+  }
+  return layout;
 }
 
 void PolicyImpl::set_flat_parameters(const torch::Tensor& flat) {

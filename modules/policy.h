@@ -2,6 +2,7 @@
 
 #include "modules/observation_normalizer.h"
 #include "src/manifold/manifold.h"
+#include "src/zeroth_order/parameter_layout.h"
 
 #include <torch/nn/module.h>
 #include <torch/ordered_dict.h>
@@ -49,6 +50,8 @@ class PolicyImpl : public torch::nn::Module {
   int64_t parameter_count() const;
   torch::Tensor flat_parameters() const;
   ParameterBatch unflatten(const torch::Tensor& flat) const;
+  // The flat layout of the parameters with their manifolds, for the zeroth-order engine.
+  ParameterLayout parameter_layout() const;
   // Overwrites the parameters from a flat vector (D).
   void set_flat_parameters(const torch::Tensor& flat);
   // The current parameters as a batch of one (differentiable).

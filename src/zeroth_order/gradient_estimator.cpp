@@ -1,0 +1,152 @@
+#include "src/zeroth_order/gradient_estimator.h"
+
+#include "src/config/config_reader.h"
+#include "src/error.h"
+#include "src/parallel/parallel_for.h"
+#include "src/random/counter_random.h"
+#include "src/seeding.h"
+
+#include <torch/torch.h>
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+
+namespace diffctl {
+
+std::string to_string(EstimatorKind kind) {
+  switch (kind) {
+    case EstimatorKind::two_point: return "two_point";
+    case EstimatorKind::one_point: return "one_point";
+    case EstimatorKind::antithetic_es: return "antithetic_es";
+  }
+  return "unknown";
+}
+
+void GradientEstimatorOptions::validate() const {
+  if (!(radius > 0.0) || !std::isfinite(radius)) {
+    throw InputError("estimator radius: expected a finite number > 0, got " + std::to_string(radius));
+  }
+  if (directions < 1) throw InputError("estimator directions: expected an integer >= 1, got " + std::to_string(directions));
+  if (top_directions < 0 || top_directions > directions) {
+    throw InputError("estimator top_directions: expected an integer in [0, directions = " + std::to_string(directions) +
+                     "], got " + std::to_string(top_directions));
+  }
+  const bool shaping = rank_shaping || top_directions > 0 || normalize_by_std;
+  if (shaping && kind != EstimatorKind::antithetic_es) {
+    throw InputError("estimator: rank_shaping, top_directions and normalize_by_std apply to antithetic_es, not " +
+                     to_string(kind));
+  }
+}
+
+GradientEstimatorOptions GradientEstimatorOptions::from_config(ConfigReader& reader) {
+  GradientEstimatorOptions o;
+  const std::string kind = reader.choice("kind", "two_point", {"two_point", "one_point", "antithetic_es"});
+  o.kind = kind == "two_point" ? EstimatorKind::two_point
+           : kind == "one_point" ? EstimatorKind::one_point
+                                 : EstimatorKind::antithetic_es;
+  o.radius = reader.number("radius", o.radius, 0.0, true);
+  o.directions = reader.integer("directions", o.directions, 1);
+  o.rank_shaping = reader.boolean("rank_shaping", o.rank_shaping);
+  o.top_directions = reader.integer("top_directions", o.top_directions, 0);
+  o.normalize_by_std = reader.boolean("normalize_by_std", o.normalize_by_std);
+  o.validate();
+  return o;
+}
+
+BatchObjective evaluate_in_parallel(std::function<double(const torch::Tensor& theta)> objective, int64_t threads) {
+  return [objective = std::move(objective), threads](const torch::Tensor& points) {
+    std::vector<double> values(static_cast<size_t>(points.size(0)));
+    parallel_for(points.size(0), threads, [&](int64_t i, int64_t) { values[i] = objective(points[i]); });
+    return torch::tensor(values, torch::kFloat64);
+  };
+}
+
+GradientEstimator::GradientEstimator(GradientEstimatorOptions options) : options_(options) { options_.validate(); }
+
+torch::Tensor GradientEstimator::directions(int64_t dimension, int64_t index) const {
+  const uint64_t stream = derive_seed(options_.seed, static_cast<uint64_t>(index));
+  std::vector<torch::Tensor> rows;
+  for (int64_t i = 0; i < options_.directions; ++i) {
+    auto generator = make_generator(derive_seed(stream, static_cast<uint64_t>(i)));
+    rows.push_back(torch::randn({dimension}, generator, torch::kFloat64));
+  }
+  torch::Tensor result = torch::stack(rows);
+  if (options_.kind != EstimatorKind::antithetic_es) result = result / result.norm(2, 1, true);
+  return result;
+}
+
+namespace {
+
+// Centered ranks in [−0.5, 0.5] of the values (ties by position).
+torch::Tensor centered_ranks(const torch::Tensor& values) {
+  const int64_t n = values.numel();
+  const torch::Tensor order = values.argsort();
+  torch::Tensor ranks = torch::empty({n}, torch::kFloat64);
+  ranks.index_put_({order}, torch::arange(n, torch::kFloat64));
+  return n > 1 ? ranks / static_cast<double>(n - 1) - 0.5 : torch::zeros({n}, torch::kFloat64);
+}
+
+}  // namespace
+
+GradientEstimate GradientEstimator::estimate(const BatchObjective& objective, const torch::Tensor& theta,
+                                             int64_t index) const {
+  const torch::Tensor point = theta.detach().to(torch::kCPU, torch::kFloat64).reshape({-1});
+  const int64_t dimension = point.size(0);
+  const double r = options_.radius;
+  const torch::Tensor U = directions(dimension, index);
+  GradientEstimate result;
+  result.gradient = torch::zeros({dimension}, torch::kFloat64);
+
+  if (options_.kind == EstimatorKind::one_point) {
+    const torch::Tensor values = objective(point + r * U).to(torch::kFloat64);
+    result.evaluations = U.size(0);
+    const torch::Tensor keep = torch::isfinite(values);
+    result.used_directions = keep.sum().item<int64_t>();
+    result.dropped_directions = U.size(0) - result.used_directions;
+    if (result.used_directions > 0) {
+      const torch::Tensor weights = torch::where(keep, values, torch::zeros_like(values));
+      result.gradient = (static_cast<double>(dimension) / r) * weights.matmul(U) / static_cast<double>(result.used_directions);
+    }
+    return result;
+  }
+
+  const torch::Tensor values = objective(torch::cat({point + r * U, point - r * U})).to(torch::kFloat64);
+  result.evaluations = 2 * U.size(0);
+  const int64_t n = U.size(0);
+  torch::Tensor plus = values.narrow(0, 0, n), minus = values.narrow(0, n, n);
+  const torch::Tensor keep = torch::isfinite(plus).logical_and(torch::isfinite(minus));
+  torch::Tensor kept = keep.nonzero().squeeze(1);
+  result.dropped_directions = n - kept.size(0);
+  if (options_.kind == EstimatorKind::antithetic_es && options_.top_directions > 0 &&
+      kept.size(0) > options_.top_directions) {
+    const torch::Tensor best = torch::maximum(plus.index_select(0, kept), minus.index_select(0, kept));
+    kept = kept.index_select(0, std::get<0>(std::get<1>(best.topk(options_.top_directions)).sort()));
+  }
+  const int64_t used = kept.size(0);
+  result.used_directions = used;
+  if (used == 0) return result;
+  plus = plus.index_select(0, kept);
+  minus = minus.index_select(0, kept);
+  const torch::Tensor used_directions = U.index_select(0, kept);
+
+  if (options_.kind == EstimatorKind::two_point) {
+    result.gradient = (static_cast<double>(dimension) / (2.0 * r)) * (plus - minus).matmul(used_directions) /
+                      static_cast<double>(used);
+    return result;
+  }
+  if (options_.rank_shaping) {
+    const torch::Tensor ranks = centered_ranks(torch::cat({plus, minus}));
+    plus = ranks.narrow(0, 0, used);
+    minus = ranks.narrow(0, used, used);
+  }
+  double scale = 1.0 / (2.0 * r * static_cast<double>(used));
+  if (options_.normalize_by_std) {
+    const double spread = torch::cat({plus, minus}).std(/*unbiased=*/false).item<double>();
+    if (spread > 0.0) scale /= spread;
+  }
+  result.gradient = scale * (plus - minus).matmul(used_directions);
+  return result;
+}
+
+}  // namespace diffctl

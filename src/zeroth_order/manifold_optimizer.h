@@ -1,0 +1,53 @@
+#pragma once
+
+#include "src/manifold/manifold.h"
+#include "src/zeroth_order/parameter_layout.h"
+
+#include <torch/serialize/input-archive.h>
+#include <torch/serialize/output-archive.h>
+#include <torch/types.h>
+
+#include <cstdint>
+
+namespace diffctl {
+
+class ConfigReader;
+
+enum class ManifoldOptimizerKind { plain, adam };
+
+struct ManifoldOptimizerOptions {
+  ManifoldOptimizerKind kind = ManifoldOptimizerKind::plain;
+  double step_size = 0.01;
+  // true: ascend F (rewards, ES); false: descend it (costs).
+  bool maximize = false;
+  double beta1 = 0.9;  // Adam, per element on the estimate (as OpenAI-ES)
+  double beta2 = 0.999;
+  double epsilon = 1e-8;
+  Retraction retraction = Retraction::exponential;
+
+  void validate() const;
+  static ManifoldOptimizerOptions from_config(ConfigReader& reader);
+};
+
+// Steps a flat θ along a gradient estimate, block by block, keeping every block on its
+// manifold: the (Adam-scaled) estimate is turned into the Riemannian direction of the
+// block (ode-to-ode.md eq. 8–9) and the block is moved along it by retract().
+class ManifoldOptimizer {
+ public:
+  ManifoldOptimizer(ParameterLayout layout, ManifoldOptimizerOptions options);
+
+  // θ (D) and the estimate of ∇F (D) -> the next θ.
+  torch::Tensor step(const torch::Tensor& theta, const torch::Tensor& gradient);
+
+  int64_t steps() const { return steps_; }
+  void save(torch::serialize::OutputArchive& archive) const;
+  void load(torch::serialize::InputArchive& archive);
+
+ private:
+  ParameterLayout layout_;
+  ManifoldOptimizerOptions options_;
+  torch::Tensor first_moment_, second_moment_;  // Adam, (D)
+  int64_t steps_ = 0;
+};
+
+}  // namespace diffctl
