@@ -54,10 +54,11 @@ GradientEstimatorOptions GradientEstimatorOptions::from_config(ConfigReader& rea
   return o;
 }
 
-BatchObjective evaluate_in_parallel(std::function<double(const torch::Tensor& theta)> objective, int64_t threads) {
-  return [objective = std::move(objective), threads](const torch::Tensor& points) {
+BatchObjective evaluate_in_parallel(std::function<double(const torch::Tensor& theta, uint64_t seed)> objective,
+                                    int64_t threads) {
+  return [objective = std::move(objective), threads](const torch::Tensor& points, const std::vector<uint64_t>& seeds) {
     std::vector<double> values(static_cast<size_t>(points.size(0)));
-    parallel_for(points.size(0), threads, [&](int64_t i, int64_t) { values[i] = objective(points[i]); });
+    parallel_for(points.size(0), threads, [&](int64_t i, int64_t) { values[i] = objective(points[i], seeds[i]); });
     return torch::tensor(values, torch::kFloat64);
   };
 }
@@ -95,11 +96,15 @@ GradientEstimate GradientEstimator::estimate(const BatchObjective& objective, co
   const int64_t dimension = point.size(0);
   const double r = options_.radius;
   const torch::Tensor U = directions(dimension, index);
+  // Each direction's evaluation seed; both points of a pair share it.
+  const uint64_t evaluation_stream = derive_seed(derive_seed(options_.seed, static_cast<uint64_t>(index)), ~0ULL);
+  std::vector<uint64_t> seeds;
+  for (int64_t i = 0; i < U.size(0); ++i) seeds.push_back(derive_seed(evaluation_stream, static_cast<uint64_t>(i)));
   GradientEstimate result;
   result.gradient = torch::zeros({dimension}, torch::kFloat64);
 
   if (options_.kind == EstimatorKind::one_point) {
-    const torch::Tensor values = objective(point + r * U).to(torch::kFloat64);
+    const torch::Tensor values = objective(point + r * U, seeds).to(torch::kFloat64);
     result.evaluations = U.size(0);
     const torch::Tensor keep = torch::isfinite(values);
     result.used_directions = keep.sum().item<int64_t>();
@@ -111,7 +116,9 @@ GradientEstimate GradientEstimator::estimate(const BatchObjective& objective, co
     return result;
   }
 
-  const torch::Tensor values = objective(torch::cat({point + r * U, point - r * U})).to(torch::kFloat64);
+  std::vector<uint64_t> pair_seeds = seeds;
+  pair_seeds.insert(pair_seeds.end(), seeds.begin(), seeds.end());
+  const torch::Tensor values = objective(torch::cat({point + r * U, point - r * U}), pair_seeds).to(torch::kFloat64);
   result.evaluations = 2 * U.size(0);
   const int64_t n = U.size(0);
   torch::Tensor plus = values.narrow(0, 0, n), minus = values.narrow(0, n, n);

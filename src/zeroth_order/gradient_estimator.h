@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <functional>
 #include <string>
+#include <vector>
 
 namespace diffctl {
 
@@ -39,13 +40,17 @@ struct GradientEstimatorOptions {
   static GradientEstimatorOptions from_config(ConfigReader& reader);
 };
 
-// F evaluated at a batch of points θ₁…θ_K (K, D) -> (K) float64 values, in order. A value
-// may be +∞ or NaN (an unstable gain, a diverged rollout): see GradientEstimate.
-using BatchObjective = std::function<torch::Tensor(const torch::Tensor& points)>;
+// F evaluated at a batch of points θ₁…θ_K (K, D) -> (K) float64 values, in order. A noisy F
+// (a sampled initial state, a rollout's episodes) draws its randomness from seeds[k]: the
+// two points of an antithetic pair get the same seed (common random numbers), and the
+// seeds come from the estimator's counter-based stream. A value may be +∞ or NaN (an
+// unstable gain, a diverged rollout): see GradientEstimate.
+using BatchObjective = std::function<torch::Tensor(const torch::Tensor& points, const std::vector<uint64_t>& seeds)>;
 
-// A scalar F(θ) evaluated at every point of a batch on `threads` threads (results by
+// A scalar F(θ, seed) evaluated at every point of a batch on `threads` threads (results by
 // index, so identical for any thread count).
-BatchObjective evaluate_in_parallel(std::function<double(const torch::Tensor& theta)> objective, int64_t threads);
+BatchObjective evaluate_in_parallel(std::function<double(const torch::Tensor& theta, uint64_t seed)> objective,
+                                    int64_t threads);
 
 struct GradientEstimate {
   torch::Tensor gradient;     // (D), the estimate of ∇F(θ) (zero when every direction was dropped)

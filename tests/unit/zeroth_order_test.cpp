@@ -8,6 +8,7 @@
 #include <torch/torch.h>
 
 #include <cmath>
+#include <set>
 
 namespace diffctl {
 namespace {
@@ -33,7 +34,7 @@ TEST(GradientEstimator, TwoPointOnePointAndEsAreUnbiasedOnAQuadratic) {
   const Quadratic F(6);
   const auto theta = torch::linspace(-1.0, 1.0, 6, torch::kFloat64);
   const auto truth = F.gradient(theta);
-  const auto objective = evaluate_in_parallel([&](const torch::Tensor& x) { return F(x); }, 1);
+  const auto objective = evaluate_in_parallel([&](const torch::Tensor& x, uint64_t) { return F(x); }, 1);
   for (const auto kind : {EstimatorKind::two_point, EstimatorKind::one_point, EstimatorKind::antithetic_es}) {
     GradientEstimatorOptions options;
     options.kind = kind;
@@ -70,7 +71,7 @@ TEST(GradientEstimator, NonFiniteValuesDropTheirDirectionsNeverTheEstimate) {
   const Quadratic F(4);
   const auto theta = torch::zeros({4}, torch::kFloat64);
   const auto objective = evaluate_in_parallel(
-      [&](const torch::Tensor& x) { return x[0].item<double>() > 0.05 ? std::numeric_limits<double>::infinity() : F(x); }, 2);
+      [&](const torch::Tensor& x, uint64_t) { return x[0].item<double>() > 0.05 ? std::numeric_limits<double>::infinity() : F(x); }, 2);
   GradientEstimatorOptions options;
   options.directions = 64;
   options.radius = 0.1;
@@ -81,7 +82,7 @@ TEST(GradientEstimator, NonFiniteValuesDropTheirDirectionsNeverTheEstimate) {
   EXPECT_EQ(estimate.evaluations, 128);
   EXPECT_TRUE(torch::isfinite(estimate.gradient).all().item<bool>());
   const auto nothing = GradientEstimator(options).estimate(
-      evaluate_in_parallel([](const torch::Tensor&) { return std::nan(""); }, 1), theta, 0);
+      evaluate_in_parallel([](const torch::Tensor&, uint64_t) { return std::nan(""); }, 1), theta, 0);
   EXPECT_EQ(nothing.used_directions, 0);
   EXPECT_TRUE(torch::equal(nothing.gradient, torch::zeros({4}, torch::kFloat64)));
 }
@@ -94,15 +95,15 @@ TEST(GradientEstimator, RankShapingIsInvariantToMonotoneTransformsAndTopBKeepsTh
   options.directions = 10;
   options.rank_shaping = true;
   const GradientEstimator shaped(options);
-  const auto plain = shaped.estimate(evaluate_in_parallel([&](const torch::Tensor& x) { return F(x); }, 1), theta, 2);
+  const auto plain = shaped.estimate(evaluate_in_parallel([&](const torch::Tensor& x, uint64_t) { return F(x); }, 1), theta, 2);
   const auto monotone =
-      shaped.estimate(evaluate_in_parallel([&](const torch::Tensor& x) { return std::exp(F(x) / 10.0); }, 1), theta, 2);
+      shaped.estimate(evaluate_in_parallel([&](const torch::Tensor& x, uint64_t) { return std::exp(F(x) / 10.0); }, 1), theta, 2);
   EXPECT_TRUE(TensorsNear(plain.gradient, monotone.gradient, 1e-15));
 
   options.rank_shaping = false;
   options.top_directions = 1;
   const GradientEstimator top(options);
-  const auto best = top.estimate(evaluate_in_parallel([&](const torch::Tensor& x) { return F(x); }, 1), theta, 2);
+  const auto best = top.estimate(evaluate_in_parallel([&](const torch::Tensor& x, uint64_t) { return F(x); }, 1), theta, 2);
   const auto eps = top.directions(5, 2);
   int64_t winner = 0;
   double winner_value = -1e300, plus_value = 0, minus_value = 0;
@@ -135,7 +136,7 @@ TEST(ZerothOrderDescent, SameSeedSameThetaWithOneAndTwoThreadsAndItConverges) {
     options.step_size = 0.02;
     ManifoldOptimizer optimizer(layout, options);
     auto theta = torch::zeros({4}, torch::kFloat64);
-    const auto objective = evaluate_in_parallel([&](const torch::Tensor& x) { return F(x); }, threads);
+    const auto objective = evaluate_in_parallel([&](const torch::Tensor& x, uint64_t) { return F(x); }, threads);
     for (int64_t step = 0; step < 400; ++step) theta = optimizer.step(theta, estimator.estimate(objective, theta, step).gradient);
     return theta;
   };
@@ -177,6 +178,31 @@ TEST(ManifoldOptimizer, RiemannianAscentOnTheOrthogonalGroupReachesThePolarFacto
       EXPECT_GT(theta[0].item<double>(), 29.0);  // Adam's steps of ~step_size
     }
   }
+}
+
+// A noisy F gets one seed per direction, shared by the two points of a pair, so its noise
+// cancels in F(θ + rU) − F(θ − rU): with F(θ) = quadratic + noise(seed) the two-point
+// estimate equals the noiseless one.
+TEST(GradientEstimator, PairsShareTheirEvaluationSeed) {
+  const Quadratic F(3);
+  const auto theta = torch::ones({3}, torch::kFloat64);
+  GradientEstimatorOptions options;
+  options.directions = 6;
+  const GradientEstimator estimator(options);
+  const auto noisy = estimator.estimate(
+      evaluate_in_parallel([&](const torch::Tensor& x, uint64_t seed) { return F(x) + static_cast<double>(seed % 1000); }, 2),
+      theta, 1);
+  const auto clean = estimator.estimate(evaluate_in_parallel([&](const torch::Tensor& x, uint64_t) { return F(x); }, 1), theta, 1);
+  EXPECT_TRUE(TensorsNear(noisy.gradient, clean.gradient, 1e-9));
+  options.kind = EstimatorKind::one_point;
+  std::vector<uint64_t> seen;
+  GradientEstimator(options).estimate(
+      [&](const torch::Tensor& points, const std::vector<uint64_t>& seeds) {
+        seen = seeds;
+        return torch::zeros({points.size(0)}, torch::kFloat64);
+      },
+      theta, 1);
+  EXPECT_EQ(std::set<uint64_t>(seen.begin(), seen.end()).size(), 6u);  // one-point: a seed per direction
 }
 
 TEST(GradientEstimator, RejectsBadOptions) {
