@@ -31,6 +31,7 @@
 #include "src/lqr/lqr_cost.h"
 #include "src/lqr/discount_annealing.h"
 #include "src/lqr/reference_lqr.h"
+#include "src/lqr/lqr_oracle.h"
 #include "src/lcp/interior_point.h"
 #include "src/lcp/reference_lcp.h"
 #include "src/lcp/p_matrix.h"
@@ -63,4 +64,5 @@
 #include "trainers/run_setup.h"
 #include "trainers/trainer_executable.h"
 #include "trainers/lqr_pg_trainer.h"
+#include "trainers/zo_lqr_trainer.h"
 #include "trainers/value_fit_trainer.h"

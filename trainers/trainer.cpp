@@ -99,7 +99,7 @@ nlohmann::json Trainer::run(RunSink& sink, bool resume, bool quiet) {
   if (steps_ == 0 && !resume) sink.log(0, elapsed(), evaluate());
 
   nlohmann::json result = summary();
-  result["steps"] = steps_;
+  if (!result.contains("steps")) result["steps"] = steps_;  // a trainer that stops early says how far it got
   result["wall_time_s"] = elapsed();
   if (checkpoint) save_checkpoint(checkpoint_path, steps_, elapsed());
   if (const auto module = policy()) sink.save_policy(*module);

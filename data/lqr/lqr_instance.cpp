@@ -94,8 +94,10 @@ LqrInstance parse_lqr_instance(const nlohmann::json& spec, const std::string& so
   ConfigReader reader(spec, source);
   const std::string name = reader.string("name", std::filesystem::path(source).stem().string());
   LqrSystems system;
+  torch::Tensor initial_states;
   if (reader.has("random")) {
     system = random_instance(reader.value("random", nullptr), reader.path_of("random"));
+    initial_states = torch::eye(system.state_dim(), torch::kFloat64);
   } else {
     const auto A = json_to_matrix(reader.value("A", nullptr), reader.path_of("A"));
     const int64_t n = A.size(0);
@@ -116,6 +118,7 @@ LqrInstance parse_lqr_instance(const nlohmann::json& spec, const std::string& so
                                          reader.path_of("initial_states"));
       require_shape(states, states.size(0), n, reader.path_of("initial_states"));
       Sigma = states.t().matmul(states) / static_cast<double>(states.size(0));
+      initial_states = states;
     } else {
       Sigma = json_to_matrix(reader.value("Sigma", nullptr), reader.path_of("Sigma"));
       require_shape(Sigma, n, n, reader.path_of("Sigma"));
@@ -126,7 +129,7 @@ LqrInstance parse_lqr_instance(const nlohmann::json& spec, const std::string& so
   require_symmetric_psd(system.Q[0], false, reader.path_of("Q"));
   require_symmetric_psd(system.R[0], true, reader.path_of("R"));
   require_symmetric_psd(system.Sigma[0], false, reader.path_of("Sigma"));
-  return {name, system};
+  return {name, system, initial_states};
 }
 
 LqrInstance load_lqr_instance(const std::string& name_or_path) {

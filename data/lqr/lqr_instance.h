@@ -18,6 +18,9 @@ namespace diffctl {
 struct LqrInstance {
   std::string name;
   LqrSystems system;  // a batch of one
+  // (S, n): the states x₀ is drawn from uniformly (given, or the canonical basis of a
+  // random recipe); undefined when the instance gives Sigma (then x₀ ~ N(0, Σ)).
+  torch::Tensor initial_states;
 };
 
 // `name_or_path`: a shipped instance name ("malik3", "dean", "random8") or a JSON file.
