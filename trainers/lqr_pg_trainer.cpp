@@ -7,6 +7,7 @@
 #include "src/lqr/lqr_cost.h"
 #include "src/lqr/reference_lqr.h"
 #include "src/stats/percentile.h"
+#include "src/training/json_number.h"
 
 #include <algorithm>
 #include <cmath>
@@ -16,15 +17,11 @@ namespace diffctl {
 
 namespace {
 
-nlohmann::json number_or_null(double value) {
-  return std::isfinite(value) ? nlohmann::json(value) : nlohmann::json(nullptr);
-}
-
 // Adds key (the median) and, for several trials, key_p10 / key_p50 / key_p90.
 void add_percentiles(nlohmann::json& out, const std::string& key, const std::vector<double>& values) {
-  out[key] = number_or_null(percentile(values, 50));
+  out[key] = finite_or_null(percentile(values, 50));
   if (values.size() > 1) {
-    for (int q : {10, 50, 90}) out[key + "_p" + std::to_string(q)] = number_or_null(percentile(values, q));
+    for (int q : {10, 50, 90}) out[key + "_p" + std::to_string(q)] = finite_or_null(percentile(values, q));
   }
 }
 
@@ -274,7 +271,7 @@ nlohmann::json LqrPgTrainer::summary() {
   if (options_.mode == LqrTrainingMode::single) {
     const double optimal = riccati_optimal_cost(eval_systems_set_, 0);
     out["optimal_cost"] = optimal;
-    out["relative_gap"] = number_or_null((percentile(last_evaluation_->cost, 50) - optimal) / optimal);
+    out["relative_gap"] = finite_or_null((percentile(last_evaluation_->cost, 50) - optimal) / optimal);
   } else {
     // E_θ min_K C(K; θ) ≤ min_K J_DR(K): how far any single gain could get.
     double total = 0.0;

@@ -4,6 +4,7 @@
 #include "src/error.h"
 #include "src/seeding.h"
 #include "src/stats/update_variance.h"
+#include "src/training/json_number.h"
 
 #include <torch/linalg.h>
 #include <torch/torch.h>
@@ -76,7 +77,7 @@ nlohmann::json ValueFitTrainer::step(int64_t step) {
   const torch::Tensor prediction = torch::matmul(data_.train_features.index_select(0, batch), weights());
   const torch::Tensor loss = 0.5 * (prediction - data_.train_targets.index_select(0, batch)).pow(2).mean();
   const double loss_value = loss.item<double>();
-  nlohmann::json metrics{{"loss", std::isfinite(loss_value) ? nlohmann::json(loss_value) : nlohmann::json()}};
+  nlohmann::json metrics{{"loss", finite_or_null(loss_value)}};
   if (!std::isfinite(loss_value)) {
     diverged_ = true;
     diverged_step_ = step;
@@ -140,7 +141,7 @@ void ValueFitTrainer::record_variance_ratios(const torch::Tensor& theta) {
   }
   for (const auto& [name, value] : ratios) {
     // NaN: the fit is exact and no update moves θ; logged as null, left out of the range.
-    last_evaluation_[name] = std::isnan(value) ? nlohmann::json() : nlohmann::json(value);
+    last_evaluation_[name] = finite_or_null(value);
     if (std::isnan(value)) continue;
     auto& [low, high] = variance_ratio_ranges_.try_emplace(name, value, value).first->second;
     low = std::min(low, value);

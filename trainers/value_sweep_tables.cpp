@@ -1,5 +1,7 @@
 #include "trainers/value_sweep_tables.h"
 
+#include "src/training/json_number.h"
+
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -83,19 +85,18 @@ nlohmann::json variance_figures(const std::vector<const nlohmann::json*>& summar
       finals.push_back(final_ratio);
     }
   }
-  auto json_number = [](double value) { return std::isnan(value) ? nlohmann::json() : nlohmann::json(value); };
   return {{"runs", summaries.size()},
           {"diverged_runs", diverged},
-          {"n_over_k_min", json_number(n_over_k_min)},
-          {"n_over_k_max", json_number(n_over_k_max)},
-          {"ratio_min", json_number(ratio_min)},
-          {"ratio_max", json_number(ratio_max)},
-          {"ratio_final_mean", json_number(mean_of(finals))},
+          {"n_over_k_min", finite_or_null(n_over_k_min)},
+          {"n_over_k_max", finite_or_null(n_over_k_max)},
+          {"ratio_min", finite_or_null(ratio_min)},
+          {"ratio_max", finite_or_null(ratio_max)},
+          {"ratio_final_mean", finite_or_null(mean_of(finals))},
           {"runs_ending_in_an_exact_fit", exact_fits},
-          {"sampled_ratio_min", json_number(sampled_min)},
-          {"sampled_ratio_max", json_number(sampled_max)},
-          {"max_relative_gap_to_n_over_k", json_number(gap)},
-          {"sampled_max_relative_gap_to_n_over_k", json_number(sampled_gap)}};
+          {"sampled_ratio_min", finite_or_null(sampled_min)},
+          {"sampled_ratio_max", finite_or_null(sampled_max)},
+          {"max_relative_gap_to_n_over_k", finite_or_null(gap)},
+          {"sampled_max_relative_gap_to_n_over_k", finite_or_null(sampled_gap)}};
 }
 
 }  // namespace

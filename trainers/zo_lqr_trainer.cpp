@@ -3,6 +3,7 @@
 #include "src/config/config_reader.h"
 #include "src/error.h"
 #include "src/linalg/eigen_conversion.h"
+#include "src/training/json_number.h"
 
 #include <torch/torch.h>
 
@@ -10,12 +11,6 @@
 #include <limits>
 
 namespace diffctl {
-
-namespace {
-nlohmann::json number_or_null(double value) {
-  return std::isfinite(value) ? nlohmann::json(value) : nlohmann::json(nullptr);
-}
-}  // namespace
 
 ZoLqrOptions ZoLqrOptions::from_config(ConfigReader& reader) {
   ZoLqrOptions o;
@@ -112,7 +107,7 @@ nlohmann::json ZoLqrTrainer::step(int64_t step) {
 
 nlohmann::json ZoLqrTrainer::evaluate() {
   const double current = cost(theta_);
-  return {{"eval_cost", number_or_null(current)}, {"eval_suboptimality", number_or_null(current - optimal_cost_)}};
+  return {{"eval_cost", finite_or_null(current)}, {"eval_suboptimality", finite_or_null(current - optimal_cost_)}};
 }
 
 nlohmann::json ZoLqrTrainer::summary() {
@@ -121,9 +116,9 @@ nlohmann::json ZoLqrTrainer::summary() {
           {"estimator", to_string(options_.estimator)},
           {"objective", options_.objective == LqrOracleObjective::exact ? "exact" : "rollout"},
           {"initial_cost", initial_cost_},
-          {"final_cost", number_or_null(final_cost)},
+          {"final_cost", finite_or_null(final_cost)},
           {"optimal_cost", optimal_cost_},
-          {"suboptimality", number_or_null(final_cost - optimal_cost_)},
+          {"suboptimality", finite_or_null(final_cost - optimal_cost_)},
           {"reached_tolerance", reached_tolerance_},
           {"evaluations", evaluations_},
           {"dropped_directions", dropped_directions_},
