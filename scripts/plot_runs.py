@@ -3,8 +3,10 @@
 
   scripts/plot_runs.py RUN_DIR [RUN_DIR ...]
 
-- A DR-vs-SA experiment (comparison.csv): cost_vs_step.png beside it, J_DR and ||K||_F
-  against the step with 10-90 percentile bands per mode (domain-randomized-lqr-sgd.md, Fig. 1).
+- A DR-vs-SA experiment (comparison.csv): cost_vs_step.png beside it, J_DR, its relative gap
+  to the DR optimum and ||K||_F against the step with 10-90 percentile bands per mode
+  (domain-randomized-lqr-sgd.md, Fig. 1), with the nominal Riccati gain's and the optimum's
+  costs as horizontal lines.
 - A trainer run (metrics.jsonl): learning_curve.csv and learning_curve.png, the evaluation
   metrics against the step.
 - A value_sweep run (figure2.csv, figure3.csv): figure2.png, the final residual against the
@@ -44,19 +46,35 @@ def save_figure(figure, axes, output: Path) -> Path:
 def plot_comparison(run_dir: Path) -> Path:
     rows = list(csv.DictReader(open(run_dir / "comparison.csv")))
     modes = list(dict.fromkeys(row["mode"] for row in rows))
-    figure, (cost_axis, norm_axis) = plt.subplots(1, 2, figsize=(11, 4))
+    summary_path = run_dir / "summary.json"
+    summary = json.load(open(summary_path)) if summary_path.exists() else {}
+    optimum, nominal = summary.get("dr_optimal_cost"), summary.get("nominal_gain_cost")
+    panels = 3 if optimum else 2
+    figure, axes = plt.subplots(1, panels, figsize=(5.5 * panels, 4))
+    cost_axis, norm_axis = axes[0], axes[-1]
+    gap_axis = axes[1] if optimum else None
     for mode in modes:
         mode_rows = [row for row in rows if row["mode"] == mode]
         steps = [int(row["step"]) for row in mode_rows]
-        for axis, key in ((cost_axis, "cost"), (norm_axis, "k_norm")):
-            p10, p50, p90 = ([number(row[f"{key}_p{q}"]) for row in mode_rows] for q in (10, 50, 90))
-            line, = axis.plot(steps, p50, label=f"{mode.upper()} median")
-            axis.fill_between(steps, p10, p90, alpha=0.25, color=line.get_color(),
-                              label=f"{mode.upper()} 10-90%")
+        p10, p50, p90 = ([number(row[f"cost_p{q}"]) for row in mode_rows] for q in (10, 50, 90))
+        bands = [(cost_axis, p10, p50, p90)]
+        if gap_axis is not None:  # the same band as a relative gap, where 0.1% is visible
+            bands.append((gap_axis, *([max((c - optimum) / optimum, 1e-9) for c in series] for series in (p10, p50, p90))))
+        bands.append((norm_axis, *([number(row[f"k_norm_p{q}"]) for row in mode_rows] for q in (10, 50, 90))))
+        for axis, low, middle, high in bands:
+            line, = axis.plot(steps, middle, label=f"{mode.upper()} median")
+            axis.fill_between(steps, low, high, alpha=0.25, color=line.get_color(), label=f"{mode.upper()} 10-90%")
+    if nominal:
+        cost_axis.axhline(nominal, linestyle="--", color="gray", label="nominal Riccati gain")
+    if optimum:
+        cost_axis.axhline(optimum, linestyle=":", color="black", label="DR optimum (Newton reference)")
+        gap_axis.axhline((nominal - optimum) / optimum, linestyle="--", color="gray", label="nominal Riccati gain")
+        gap_axis.axhline(1e-3, linestyle=":", color="black", label="0.1% of the DR optimum")
+        gap_axis.set(xlabel="SGD step", ylabel="(J_DR(K) - J_DR*) / J_DR*", yscale="log", title="Gap to the DR optimum")
     cost_axis.set(xlabel="SGD step", ylabel="J_DR(K) (evaluation sample)", yscale="log",
                   title="Domain-randomized cost")
     norm_axis.set(xlabel="SGD step", ylabel="||K||_F", title="Controller norm")
-    return save_figure(figure, (cost_axis, norm_axis), run_dir / "cost_vs_step.png")
+    return save_figure(figure, axes, run_dir / "cost_vs_step.png")
 
 
 def plot_learning_curve(run_dir: Path) -> Path:

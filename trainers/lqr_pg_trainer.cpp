@@ -60,6 +60,9 @@ LqrPgOptions LqrPgOptions::from_config(ConfigReader& config) {
   o.batch_systems = config.integer("batch_systems", o.batch_systems, 1);
   o.trials = config.integer("trials", o.trials, 1);
   o.step_size = config.number("step_size", o.step_size, 0, /*min_exclusive=*/true);
+  o.step_size_schedule = config.choice("step_size_schedule", "constant", {"constant", "cosine"}) == "cosine"
+                             ? StepSizeSchedule::cosine
+                             : StepSizeSchedule::constant;
   o.optimizer = config.choice("optimizer", "sgd", {"sgd", "adam"}) == "adam" ? LqrOptimizer::adam : LqrOptimizer::sgd;
   o.eval_systems = config.integer("eval_systems", o.eval_systems, 1);
   o.anneal = config.boolean("anneal", o.anneal);
@@ -84,17 +87,19 @@ int64_t LqrPgTrainer::systems_per_trial() const {
   return options_.mode == LqrTrainingMode::single ? 1 : options_.batch_systems;
 }
 
+torch::Tensor LqrPgTrainer::nominal_riccati_gain() const {
+  const LqrSystems nominal = domain_->nominal(torch::TensorOptions().dtype(torch::kFloat64));
+  const auto A = to_eigen(nominal.A[0]), B = to_eigen(nominal.B[0]), R = to_eigen(nominal.R[0]);
+  return to_tensor(reference::riccati_gain(A, B, R, reference::solve_dare(A, B, to_eigen(nominal.Q[0]), R)));
+}
+
 torch::Tensor LqrPgTrainer::initial_gains() {
   const LqrSystems nominal = domain_->nominal(torch::TensorOptions().dtype(torch::kFloat64));
   const int64_t m = nominal.input_dim(), n = nominal.state_dim();
   if (options_.init_gain == "zero") return torch::zeros({options_.trials, m, n}, tensor_options_);
   if (options_.init_gain == "riccati_perturbed") {
     // K* of the nominal system plus N(0, init_perturbation²) entries, redrawn until stable.
-    const auto P = reference::solve_dare(to_eigen(nominal.A[0]), to_eigen(nominal.B[0]),
-                                         to_eigen(nominal.Q[0]), to_eigen(nominal.R[0]));
-    const auto optimal = to_tensor(reference::riccati_gain(to_eigen(nominal.A[0]),
-                                                           to_eigen(nominal.B[0]),
-                                                           to_eigen(nominal.R[0]), P));
+    const auto optimal = nominal_riccati_gain();
     auto gains = optimal.expand({options_.trials, m, n}).clone();
     auto pending = torch::ones({options_.trials}, torch::kBool);
     constexpr int kMaxDraws = 100;
@@ -198,6 +203,10 @@ nlohmann::json LqrPgTrainer::step(int64_t step) {
       torch::where(result.stable, result.cost, torch::zeros_like(result.cost)).view({trials, per_trial}).sum(1) /
       stable_count;
   const torch::Tensor before = gains().detach().clone();
+  const double step_size = options_.step_size_schedule == StepSizeSchedule::cosine
+                               ? options_.step_size * 0.5 * (1 + std::cos(M_PI * (step - 1) / steps()))
+                               : options_.step_size;
+  for (auto& group : optimizer_->param_groups()) group.options().set_lr(step_size);
   optimizer_->zero_grad();
   trial_cost.sum().backward();
   optimizer_->step();
@@ -207,6 +216,7 @@ nlohmann::json LqrPgTrainer::step(int64_t step) {
   const std::vector<double> cost_values(costs.data_ptr<double>(), costs.data_ptr<double>() + trials);
   return {{"train_cost", percentile(cost_values, 50)},
           {"train_unstable_fraction", 1.0 - stable.to(torch::kFloat64).mean().item<double>()},
+          {"step_size", step_size},
           {"backtracks", backtracks_}};
 }
 
@@ -217,8 +227,8 @@ void LqrPgTrainer::keep_stabilising(const LqrSystems& systems, const torch::Tens
   const int64_t per_trial = systems_per_trial();
   for (int halvings = 0;; ++halvings) {
     const torch::Tensor after = gains();
-    const auto radius = spectral_radius(systems.A - systems.B.matmul(after.repeat_interleave(per_trial, 0)));
-    const torch::Tensor left = stable_before.logical_and(radius.view_as(stable_before) >= 1.0).any(1);
+    const auto stable_after = is_schur_stable(systems.A - systems.B.matmul(after.repeat_interleave(per_trial, 0)));
+    const torch::Tensor left = stable_before.logical_and(stable_after.view_as(stable_before).logical_not()).any(1);
     const int64_t leaving = left.sum().item<int64_t>();
     if (leaving == 0) return;
     if (halvings == kMaxHalvings) {

@@ -19,6 +19,10 @@ namespace diffctl {
 enum class LqrTrainingMode { single, domain_randomized, sample_average };
 std::string to_string(LqrTrainingMode mode);
 enum class LqrOptimizer { sgd, adam };
+// constant: step_size throughout; cosine: step_size · ½(1 + cos(π (t − 1) / steps)) at step t,
+// large steps while far from the optimum and vanishing ones at the end, where a constant
+// step leaves SGD's iterates rattling around it.
+enum class StepSizeSchedule { constant, cosine };
 
 // lqr_pg's config (besides Trainer's keys), read and validated in one place.
 struct LqrPgOptions {
@@ -28,6 +32,7 @@ struct LqrPgOptions {
   int64_t batch_systems = 8;
   int64_t trials = 1;
   double step_size = 1e-3;
+  StepSizeSchedule step_size_schedule = StepSizeSchedule::constant;
   LqrOptimizer optimizer = LqrOptimizer::sgd;
   int64_t eval_systems = 10000;
   bool anneal = false;
@@ -57,6 +62,11 @@ class LqrPgTrainer : public Trainer {
   const std::vector<LinearPolicy>& policies() const { return policies_; }
   // Their gains stacked, (trials, m, n), differentiable.
   torch::Tensor gains() const;
+  const SystemDomain& domain() const { return *domain_; }
+  // The systems every evaluation costs the gains on (drawn in prepare).
+  const LqrSystems& evaluation_systems() const { return eval_systems_set_; }
+  // K* of the domain's nominal system, (m, n) float64: the gain a user gets for free.
+  torch::Tensor nominal_riccati_gain() const;
 
  protected:
   nlohmann::json step(int64_t step) override;

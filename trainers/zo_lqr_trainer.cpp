@@ -22,6 +22,7 @@ ZoLqrOptions ZoLqrOptions::from_config(ConfigReader& reader) {
   o.step_size = reader.number("step_size", o.step_size, 0.0, true);
   o.directions = reader.integer("directions", o.directions, 1);
   o.tolerance = reader.number("tolerance", o.tolerance, 0.0);
+  o.relative_tolerance = reader.number("relative_tolerance", o.relative_tolerance, 0.0);
   o.objective = reader.choice("objective", "exact", {"exact", "rollout"}) == "exact" ? LqrOracleObjective::exact
                                                                                    : LqrOracleObjective::rollout;
   o.rollout_horizon = reader.integer("rollout_horizon", o.rollout_horizon, 1);
@@ -41,6 +42,7 @@ ZoLqrTrainer::ZoLqrTrainer(ConfigReader& config, torch::Device device)
       to_eigen(instance.system.A[0]), to_eigen(instance.system.B[0]), to_eigen(instance.system.Q[0]),
       to_eigen(instance.system.R[0]), to_eigen(instance.system.Sigma[0]),
       instance.initial_states.defined() ? to_eigen(instance.initial_states) : Eigen::MatrixXd());
+  optimal_cost_ = oracle_->optimal_cost();
   GradientEstimatorOptions estimator;
   estimator.kind = options_.estimator;
   estimator.radius = options_.smoothing_radius;
@@ -54,13 +56,16 @@ ZoLqrTrainer::ZoLqrTrainer(ConfigReader& config, torch::Device device)
       options_.threads);
 }
 
+bool ZoLqrTrainer::within_tolerance(double cost) const {
+  return cost - optimal_cost_ <= options_.tolerance || cost - optimal_cost_ <= options_.relative_tolerance * optimal_cost_;
+}
+
 Eigen::MatrixXd ZoLqrTrainer::gain_of(const torch::Tensor& theta) const {
   return to_eigen(theta.reshape({oracle_->input_dim(), oracle_->state_dim()}));
 }
 
 void ZoLqrTrainer::prepare() {
   const Eigen::MatrixXd optimal_gain = oracle_->optimal_gain();
-  optimal_cost_ = oracle_->optimal_cost();
   // K₀ = K* + sΔ: s by bisection so that C(K₀) = factor · C(K*) (+∞ counts as above it).
   const Eigen::MatrixXd direction = to_eigen(torch::randn({oracle_->input_dim(), oracle_->state_dim()}, generator(), torch::kFloat64));
   const double target = options_.init_cost_factor * optimal_cost_;
@@ -83,7 +88,7 @@ void ZoLqrTrainer::prepare() {
   ManifoldOptimizerOptions optimizer;
   optimizer.step_size = options_.step_size;
   optimizer_ = std::make_unique<ManifoldOptimizer>(layout, optimizer);
-  reached_tolerance_ = initial_cost_ - optimal_cost_ <= options_.tolerance;
+  reached_tolerance_ = within_tolerance(initial_cost_);
 }
 
 nlohmann::json ZoLqrTrainer::step(int64_t step) {
@@ -101,8 +106,11 @@ nlohmann::json ZoLqrTrainer::step(int64_t step) {
   }
   theta_ = next;
   steps_taken_ = step;
-  reached_tolerance_ = next_cost - optimal_cost_ <= options_.tolerance;
-  return {{"cost", next_cost}, {"suboptimality", next_cost - optimal_cost_}, {"evaluations", evaluations_}};
+  reached_tolerance_ = within_tolerance(next_cost);
+  return {{"cost", next_cost},
+          {"suboptimality", next_cost - optimal_cost_},
+          {"relative_suboptimality", (next_cost - optimal_cost_) / optimal_cost_},
+          {"evaluations", evaluations_}};
 }
 
 nlohmann::json ZoLqrTrainer::evaluate() {
@@ -150,7 +158,7 @@ void ZoLqrTrainer::load_state(torch::serialize::InputArchive& archive) {
   torch::serialize::InputArchive optimizer;
   archive.read("optimizer", optimizer);
   optimizer_->load(optimizer);
-  reached_tolerance_ = cost(theta_) - optimal_cost_ <= options_.tolerance;
+  reached_tolerance_ = within_tolerance(cost(theta_));
 }
 
 std::optional<torch::jit::Module> ZoLqrTrainer::policy() const {

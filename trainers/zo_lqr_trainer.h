@@ -20,7 +20,8 @@ struct ZoLqrOptions {
   double smoothing_radius = 0.05;
   double step_size = 1e-3;
   int64_t directions = 8;
-  double tolerance = 0.05;  // stop once C(K) − C(K*) ≤ tolerance
+  double tolerance = 0.05;           // stop once C(K) − C(K*) ≤ tolerance,
+  double relative_tolerance = 0.0;  // or once (C(K) − C(K*)) / C(K*) ≤ relative_tolerance
   LqrOracleObjective objective = LqrOracleObjective::exact;
   int64_t rollout_horizon = 100;
   double init_cost_factor = 2.0;  // K₀ = K* + sΔ with C(K₀) = factor · C(K*)
@@ -31,7 +32,8 @@ struct ZoLqrOptions {
 
 // Derivative-free policy gradient for LQR (zeroth-order-lqr-proofs.md): gradient descent on
 // C(K) = tr(P_K Σ) of u = −Kx with the two-point (or one-point) sphere estimator, from
-// values of F(K) alone, until C(K) − C(K*) ≤ tolerance (C(K*) from the Riccati equation).
+// values of F(K) alone, until C(K) − C(K*) ≤ tolerance or the relative gap is within
+// relative_tolerance (C(K*) from the Riccati equation).
 // Evaluations of F run on `threads` threads and are counted. A step that makes K
 // unstable (C = +∞) is halved and retried (`backtracks`); a direction whose F is not
 // finite is dropped by the estimator (`dropped_directions`).
@@ -40,6 +42,7 @@ class ZoLqrTrainer : public Trainer {
   ZoLqrTrainer(ConfigReader& config, torch::Device device);
 
   void prepare() override;
+  double optimal_cost() const { return optimal_cost_; }
 
  protected:
   nlohmann::json step(int64_t step) override;
@@ -53,6 +56,7 @@ class ZoLqrTrainer : public Trainer {
  private:
   Eigen::MatrixXd gain_of(const torch::Tensor& theta) const;
   double cost(const torch::Tensor& theta) const { return oracle_->cost(gain_of(theta)); }
+  bool within_tolerance(double cost) const;
 
   ZoLqrOptions options_;
   std::string instance_name_;

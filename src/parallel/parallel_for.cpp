@@ -35,7 +35,14 @@ void parallel_for(int64_t count, int64_t threads, const std::function<void(int64
   if (failure) std::rethrow_exception(failure);
 }
 
+namespace {
+std::atomic<int64_t> kernel_threads{std::max<int64_t>(1, std::thread::hardware_concurrency())};
+}  // namespace
+
+int64_t compute_threads() { return kernel_threads.load(); }
+
 void use_one_compute_thread_per_worker() {
+  kernel_threads = 1;
   at::set_num_threads(1);
   // OpenBLAS (Debian's fast BLAS alternative) keeps a thread pool of its own.
   if (auto set_threads = reinterpret_cast<void (*)(int)>(dlsym(RTLD_DEFAULT, "openblas_set_num_threads"))) {

@@ -10,8 +10,15 @@ namespace diffctl {
 // rethrown as it was thrown (an InputError stays an InputError).
 void parallel_for(int64_t count, int64_t threads, const std::function<void(int64_t index, int64_t worker)>& task);
 
-// One LibTorch intra-op thread and one OpenBLAS thread for this process: callers that run
-// their own worker threads keep them from competing for the cores.
+// One LibTorch intra-op thread, one OpenBLAS thread and one thread for diffctl's own
+// data-parallel kernels for this process: callers that run their own worker threads keep
+// them from competing for the cores.
 void use_one_compute_thread_per_worker();
+
+// Threads diffctl's own data-parallel kernels (e.g. the small Lyapunov kernel) may use: the
+// machine's hardware threads, or 1 after use_one_compute_thread_per_worker. (LibTorch's
+// inline at::parallel_for runs serially in code built without OpenMP, so those kernels
+// use parallel_for above.)
+int64_t compute_threads();
 
 }  // namespace diffctl

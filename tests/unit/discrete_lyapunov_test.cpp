@@ -96,5 +96,56 @@ TEST(DiscreteLyapunov, UnstableSystemsGetZeroGradient) {
   EXPECT_GT(A.grad()[0].abs().max().item<double>(), 0.0);
 }
 
+// The CPU kernel and LibTorch's batched LU are two implementations of the same solve: on a
+// batch mixing stable and unstable systems, and Q positive definite or only semidefinite
+// (the kernel then runs its second right-hand side for the stability test), they agree
+// on P, the verdict, the residual and both gradients.
+TEST(DiscreteLyapunov, SmallKernelAgreesWithBatchedLu) {
+  auto generator = make_generator(7);
+  for (int64_t n : {2, 3, 4, 6}) {
+    const int64_t batch = 600;  // several chunks, so the kernel runs on its threads
+    const auto radius = 0.3 + 1.0 * torch::rand({batch}, generator, torch::kFloat64);  // some unstable
+    const auto A = (random_stable(batch, n, 1.0, generator) * radius.view({batch, 1, 1})).requires_grad_(true);
+    auto Q_values = random_spd(batch, n, generator);
+    const auto direction = torch::randn({batch / 2, n, 1}, generator, torch::kFloat64);
+    Q_values.slice(0, 0, batch / 2).copy_(direction.matmul(direction.transpose(-1, -2)));  // rank one
+    const auto Q = Q_values.requires_grad_(true);
+    const auto weights = torch::randn({batch, n, n}, generator, torch::kFloat64);
+    std::vector<torch::Tensor> P, stable, residual, grad_A, grad_Q;
+    for (auto solver : {LyapunovSolver::small_kernel, LyapunovSolver::batched_lu}) {
+      const auto solution = solve_discrete_lyapunov(A, Q, solver);
+      const auto grads = torch::autograd::grad({(solution.P * weights).sum()}, {A, Q});
+      P.push_back(solution.P);
+      stable.push_back(solution.stable);
+      residual.push_back(solution.residual);
+      grad_A.push_back(grads[0]);
+      grad_Q.push_back(grads[1]);
+    }
+    const double stable_fraction = stable[0].to(torch::kFloat64).mean().item<double>();
+    EXPECT_GT(stable_fraction, 0.2) << "n = " << n;
+    EXPECT_LT(stable_fraction, 0.9) << "n = " << n;
+    EXPECT_TRUE(torch::equal(stable[0], stable[1])) << "n = " << n;
+    // Near |λ| = 1 the solution is large and conditioning dominates: compare relative to P.
+    const auto scale = P[1].abs().amax({-2, -1}, true).clamp_min(1.0);
+    EXPECT_LT(((P[0] - P[1]).abs() / scale).max().item<double>(), 1e-8) << "n = " << n;
+    EXPECT_LT((residual[0] - residual[1]).abs().max().item<double>(), 1e-8) << "n = " << n;
+    const auto grad_scale = [](const torch::Tensor& g) { return g.abs().amax({-2, -1}, true).clamp_min(1.0); };
+    EXPECT_LT(((grad_A[0] - grad_A[1]).abs() / grad_scale(grad_A[1])).max().item<double>(), 1e-7) << "n = " << n;
+    EXPECT_LT(((grad_Q[0] - grad_Q[1]).abs() / grad_scale(grad_Q[1])).max().item<double>(), 1e-7) << "n = " << n;
+  }
+}
+
+TEST(DiscreteLyapunov, SchurStabilityTestAgreesWithTheEigenvalues) {
+  auto generator = make_generator(8);
+  for (int64_t n : {1, 3, 4, 7}) {
+    const int64_t batch = 1000;
+    const auto radius = 0.5 + torch::rand({batch}, generator, torch::kFloat64);
+    const auto A = random_stable(batch, n, 1.0, generator) * radius.view({batch, 1, 1});
+    const auto clear = (spectral_radius(A) - 1.0).abs() > 1e-6;
+    EXPECT_TRUE(torch::equal(is_schur_stable(A).masked_select(clear), (spectral_radius(A) < 1.0).masked_select(clear)))
+        << "n = " << n;
+  }
+}
+
 }  // namespace
 }  // namespace diffctl
