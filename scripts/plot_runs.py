@@ -14,6 +14,9 @@
   against eta per offset, mean +- sd over seeds (implicit-value-estimators.md, Figures 2-3);
   with variance.csv also variance.png, the range over training of the update's
   variance/mean-square ratio against the offset, beside n/k (Figure 17, Corollary 2).
+- A zo_lqr_scaling run (scaling.csv): scaling.png, evaluations to reach each relative gap
+  epsilon against 1/epsilon per instance and estimator, medians over seeds with their fitted
+  log-log slopes and each seed as a point (zeroth-order-lqr-proofs.md, Figures 3-4).
 - An lcs_smoothing run (smoothing.csv): smoothing.png, lambda(z) and dlambda/dz per smoothing
   mode and the contact-aware centering mu(z) (lcs-first-order-policy-gradient.md, section 4).
 """
@@ -191,13 +194,40 @@ def plot_variance_study(run_dir: Path) -> Path:
     return save_figure(figure, axes[0], run_dir / "variance.png")
 
 
+def plot_scaling(run_dir: Path) -> Path:
+    rows = list(csv.DictReader(open(run_dir / "scaling.csv")))
+    summary_path = run_dir / "summary.json"
+    summary = json.load(open(summary_path)) if summary_path.exists() else {}
+    instances = list(dict.fromkeys(row["instance"] for row in rows))
+    figure, axes = plt.subplots(1, len(instances), figsize=(5 * len(instances), 4), squeeze=False)
+    for axis, instance in zip(axes[0], instances):
+        for estimator in dict.fromkeys(row["estimator"] for row in rows if row["instance"] == instance):
+            mine = [row for row in rows if row["instance"] == instance and row["estimator"] == estimator]
+            reached = [(1 / float(row["epsilon"]), float(row["evaluations"])) for row in mine if row["evaluations"]]
+            entry = summary.get(instance, {}).get(estimator, {})
+            epsilons = summary.get("epsilons", [])
+            medians = [(1 / e, m) for e, m in zip(epsilons, entry.get("median_evaluations", [])) if m is not None]
+            slope = entry.get("slope")
+            label = f"{estimator} median" + (f" (slope {slope:.2f})" if slope is not None else "")
+            line, = axis.plot([x for x, _ in medians], [y for _, y in medians], marker="o", label=label)
+            axis.scatter([x for x, _ in reached], [y for _, y in reached], s=10, alpha=0.35, color=line.get_color())
+        axis.set(xlabel="1 / epsilon (relative gap)", ylabel="evaluations of F", xscale="log", yscale="log",
+                 title=instance)
+    if "max_evaluations" in summary:
+        for axis in axes[0]:
+            axis.axhline(summary["max_evaluations"], linestyle=":", color="gray", label="budget (censored above)")
+    return save_figure(figure, axes[0], run_dir / "scaling.png")
+
+
 def main(arguments):
     if not arguments:
         print(__doc__, file=sys.stderr)
         return 2
     for argument in arguments:
         run_dir = Path(argument)
-        if (run_dir / "comparison.csv").exists():
+        if (run_dir / "scaling.csv").exists():
+            print(plot_scaling(run_dir))
+        elif (run_dir / "comparison.csv").exists():
             print(plot_comparison(run_dir))
         elif (run_dir / "figure2.csv").exists():
             print(plot_value_sweep(run_dir))
