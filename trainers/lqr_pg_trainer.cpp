@@ -63,6 +63,7 @@ LqrPgOptions LqrPgOptions::from_config(ConfigReader& config) {
   o.step_size_schedule = config.choice("step_size_schedule", "constant", {"constant", "cosine"}) == "cosine"
                              ? StepSizeSchedule::cosine
                              : StepSizeSchedule::constant;
+  o.warmup_steps = config.integer("warmup_steps", o.warmup_steps, 0);
   o.optimizer = config.choice("optimizer", "sgd", {"sgd", "adam"}) == "adam" ? LqrOptimizer::adam : LqrOptimizer::sgd;
   o.eval_systems = config.integer("eval_systems", o.eval_systems, 1);
   o.anneal = config.boolean("anneal", o.anneal);
@@ -203,9 +204,7 @@ nlohmann::json LqrPgTrainer::step(int64_t step) {
       torch::where(result.stable, result.cost, torch::zeros_like(result.cost)).view({trials, per_trial}).sum(1) /
       stable_count;
   const torch::Tensor before = gains().detach().clone();
-  const double step_size = options_.step_size_schedule == StepSizeSchedule::cosine
-                               ? options_.step_size * 0.5 * (1 + std::cos(M_PI * (step - 1) / steps()))
-                               : options_.step_size;
+  const double step_size = step_size_at(step);
   for (auto& group : optimizer_->param_groups()) group.options().set_lr(step_size);
   optimizer_->zero_grad();
   trial_cost.sum().backward();
@@ -218,6 +217,13 @@ nlohmann::json LqrPgTrainer::step(int64_t step) {
           {"train_unstable_fraction", 1.0 - stable.to(torch::kFloat64).mean().item<double>()},
           {"step_size", step_size},
           {"backtracks", backtracks_}};
+}
+
+double LqrPgTrainer::step_size_at(int64_t step) const {
+  const double warmup = options_.warmup_steps > 0 ? std::min(1.0, static_cast<double>(step) / options_.warmup_steps) : 1.0;
+  const double decay =
+      options_.step_size_schedule == StepSizeSchedule::cosine ? 0.5 * (1 + std::cos(M_PI * (step - 1) / steps())) : 1.0;
+  return options_.step_size * warmup * decay;
 }
 
 void LqrPgTrainer::keep_stabilising(const LqrSystems& systems, const torch::Tensor& stable_before,

@@ -21,7 +21,9 @@ std::string to_string(LqrTrainingMode mode);
 enum class LqrOptimizer { sgd, adam };
 // constant: step_size throughout; cosine: step_size · ½(1 + cos(π (t − 1) / steps)) at step t,
 // large steps while far from the optimum and vanishing ones at the end, where a constant
-// step leaves SGD's iterates rattling around it.
+// step leaves SGD's iterates rattling around it. Either is ramped up linearly over the first
+// warmup_steps: a large first step from a poor (annealed) gain overshoots out of the stable
+// set, and halving it back lands next to the boundary, where the gradient is huge again.
 enum class StepSizeSchedule { constant, cosine };
 
 // lqr_pg's config (besides Trainer's keys), read and validated in one place.
@@ -33,6 +35,7 @@ struct LqrPgOptions {
   int64_t trials = 1;
   double step_size = 1e-3;
   StepSizeSchedule step_size_schedule = StepSizeSchedule::constant;
+  int64_t warmup_steps = 0;
   LqrOptimizer optimizer = LqrOptimizer::sgd;
   int64_t eval_systems = 10000;
   bool anneal = false;
@@ -89,6 +92,7 @@ class LqrPgTrainer : public Trainer {
   void keep_stabilising(const LqrSystems& systems, const torch::Tensor& stable_before, const torch::Tensor& before,
                         int64_t step);
   Evaluation evaluate_gains() const;
+  double step_size_at(int64_t step) const;
   int64_t systems_per_trial() const;
 
   LqrPgOptions options_;

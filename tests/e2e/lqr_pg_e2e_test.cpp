@@ -8,6 +8,8 @@
 #include <torch/script.h>
 #include <torch/serialize.h>
 
+#include <cmath>
+#include <map>
 
 namespace diffctl::testing {
 namespace {
@@ -86,6 +88,29 @@ TEST(LqrPg, SameSeedGivesIdenticalSummaryAndAnotherSeedDoesNot) {
   EXPECT_EQ(summary_without_timing(a), summary_without_timing(b));
   EXPECT_EQ(metrics_without_timing(a), metrics_without_timing(b));
   EXPECT_NE(summary_without_timing(a)["final_cost"], summary_without_timing(c)["final_cost"]);
+}
+
+// The logged step size follows the warm-up ramp and then the cosine decay to zero.
+TEST(LqrPg, StepSizeWarmsUpThenDecaysAlongTheCosine) {
+  const std::string out = scratch_dir("schedule");
+  ASSERT_EQ(lqr_pg("--config data/configs/cartpole_dr.json --quiet --set steps=400 warmup_steps=100 step_size=0.001 "
+                   "step_size_schedule=\"cosine\" log_every=1 eval_systems=200 --out " + out)
+                .exit_code,
+            0);
+  std::map<int64_t, double> step_size;
+  std::istringstream lines(read_file(out + "/metrics.jsonl"));
+  for (std::string line; std::getline(lines, line);) {
+    const auto entry = nlohmann::json::parse(line);
+    step_size[entry["step"].get<int64_t>()] = entry["step_size"].get<double>();
+  }
+  ASSERT_EQ(step_size.size(), 400u);
+  const double pi = std::acos(-1.0);
+  auto expected = [&](int64_t t) {
+    return 0.001 * std::min(1.0, t / 100.0) * 0.5 * (1 + std::cos(pi * (t - 1) / 400.0));
+  };
+  for (int64_t t : {1, 50, 100, 101, 250, 400}) EXPECT_NEAR(step_size[t], expected(t), 1e-15) << "step " << t;
+  EXPECT_LT(step_size[400], 1e-7);
+  EXPECT_GT(step_size[100], step_size[50]);
 }
 
 TEST(LqrPg, KilledRunResumesToTheSameResult) {
