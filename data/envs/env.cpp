@@ -2,6 +2,7 @@
 
 #include "data/envs/cartpole_balance.h"
 #include "data/envs/pendulum.h"
+#include "data/envs/swimmer.h"
 #include "src/error.h"
 
 #include <map>
@@ -15,7 +16,8 @@ struct EnvRegistry {
   std::mutex mutex;
   std::map<std::string, EnvFactory> factories{
       {"pendulum", [] { return std::make_unique<Pendulum>(); }},
-      {"cartpole_balance", [] { return std::make_unique<CartPoleBalance>(); }}};
+      {"cartpole_balance", [] { return std::make_unique<CartPoleBalance>(); }},
+      {"swimmer", [] { return std::make_unique<Swimmer>(); }}};
 };
 
 EnvRegistry& registry() {
