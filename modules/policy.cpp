@@ -47,7 +47,11 @@ torch::Tensor PolicyImpl::forward(const torch::Tensor& observations) {
 }
 
 torch::Tensor PolicyImpl::forward_batched(const ParameterBatch& parameters, const torch::Tensor& observations) const {
-  return act(parameters, normalizer_->forward(observations));
+  return forward_prepared(prepare(parameters), observations);
+}
+
+torch::Tensor PolicyImpl::forward_prepared(const ParameterBatch& prepared, const torch::Tensor& observations) const {
+  return act(prepared, normalizer_->forward(observations));
 }
 
 int64_t PolicyImpl::parameter_count() const {
@@ -104,7 +108,10 @@ ParameterBatch PolicyImpl::parameter_batch() const {
 torch::jit::Module PolicyImpl::to_torchscript() const {
   std::vector<std::pair<std::string, torch::Tensor>> tensors{{"normalizer_mean", normalizer_->mean},
                                                              {"normalizer_inverse_std", normalizer_->inverse_std}};
-  for (const auto& parameter : named_parameters(/*recurse=*/false)) tensors.emplace_back(parameter.key(), parameter.value());
+  {
+    torch::NoGradGuard no_grad;
+    for (const auto& entry : prepare(parameter_batch())) tensors.emplace_back(entry.key(), entry.value()[0]);
+  }
   const std::string forward_source =
       "def forward(self, observations: Tensor) -> Tensor:\n"
       "    x = observations.to(self.normalizer_mean.dtype)\n"

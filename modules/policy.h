@@ -38,6 +38,11 @@ class PolicyImpl : public torch::nn::Module {
   torch::Tensor forward(const torch::Tensor& observations);
   // K copies at once: raw observations (K, B, obs) in the parameters' dtype -> (K, B, act).
   torch::Tensor forward_batched(const ParameterBatch& parameters, const torch::Tensor& observations) const;
+  // The parameters extended with what depends on them alone (an ODE policy's weight flow),
+  // so that loops evaluating the same parameters at every step (rollouts) compute it once:
+  // prepare, then call forward_prepared. Derived entries keep the leading K dimension.
+  ParameterBatch prepare(const ParameterBatch& parameters) const { return derive(parameters); }
+  torch::Tensor forward_prepared(const ParameterBatch& prepared, const torch::Tensor& observations) const;
 
   int64_t observation_size() const { return observation_size_; }
   int64_t action_size() const { return action_size_; }
@@ -65,10 +70,12 @@ class PolicyImpl : public torch::nn::Module {
  protected:
   torch::Tensor register_policy_parameter(const std::string& name, torch::Tensor value, Manifold manifold);
 
-  // Normalised observations (K, B, obs) -> actions (K, B, act) with K parameter copies.
-  virtual torch::Tensor act(const ParameterBatch& parameters, const torch::Tensor& observations) const = 0;
+  // Adds the entries act() derives from the parameters alone; none by default.
+  virtual ParameterBatch derive(const ParameterBatch& parameters) const { return parameters; }
+  // Normalised observations (K, B, obs) -> actions (K, B, act) with K prepared copies.
+  virtual torch::Tensor act(const ParameterBatch& prepared, const torch::Tensor& observations) const = 0;
   // TorchScript of `def act(self, x: Tensor) -> Tensor` on normalised (B, obs), reading
-  // the parameters as self.<name> (without the K dimension).
+  // the prepared entries as self.<name> (without the K dimension).
   virtual std::string torchscript_act() const = 0;
   // The module name in the exported file (__torch__.diffctl.<name>).
   virtual std::string export_name() const = 0;

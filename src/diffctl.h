@@ -42,6 +42,7 @@
 #include "modules/policy.h"
 #include "modules/linear_policy.h"
 #include "modules/mlp_policy.h"
+#include "modules/iso_ode_to_ode_policy.h"
 #include "modules/p_matrix_parameterization.h"
 #include "modules/lcs_layer.h"
 #include "modules/markov_reward_chain.h"

@@ -6,6 +6,7 @@
 // no timing; exits non-zero only if the 1- and 2-thread returns differ.
 //   bench_rollout [--quick]     (--quick: fewer repetitions)
 #include "data/envs/env.h"
+#include "modules/iso_ode_to_ode_policy.h"
 #include "modules/linear_policy.h"
 #include "modules/mlp_policy.h"
 #include "src/parallel/parallel_for.h"
@@ -104,6 +105,8 @@ int main(int argc, char** argv) {
          MlpPolicy(MlpPolicyOptions(obs, act).hidden_sizes({16, 16}).action_bound(1.0), make_generator(1)).ptr()},
         {"MlpPolicy [64, 64] tanh",
          MlpPolicy(MlpPolicyOptions(obs, act).hidden_sizes({64, 64}).action_bound(1.0), make_generator(1)).ptr()},
+        {"IsoOdeToOdePolicy n=16 N=25",
+         IsoOdeToOdePolicy(IsoOdeToOdePolicyOptions(obs, act).hidden_size(16), make_generator(1)).ptr()},
     };
     for (const auto& [name, policy] : cases) {
       const PolicyRate one = policy_steps_per_second(env_name, *policy, 1, repetitions);

@@ -69,6 +69,11 @@ RolloutResult RolloutPool::run(const PolicyImpl& policy, const ParameterBatch& p
   const int64_t episodes = options_.episodes();
   const auto work = blocks(copies);
   const auto dtype = policy.normalizer()->mean.scalar_type();
+  ParameterBatch prepared;
+  {
+    c10::InferenceMode inference;
+    prepared = policy.prepare(parameters);
+  }
 
   std::vector<double> returns(static_cast<size_t>(copies * episodes), 0.0);
   std::vector<int64_t> lengths(returns.size(), 0);
@@ -81,8 +86,8 @@ RolloutResult RolloutPool::run(const PolicyImpl& policy, const ParameterBatch& p
     const int64_t rows = block.copies * block.episodes;
     auto& envs = worker_envs(worker, rows);
     ParameterBatch block_parameters;
-    for (const auto& parameter : parameters) {
-      block_parameters.insert(parameter.key(), parameter.value().narrow(0, block.first_copy, block.copies));
+    for (const auto& entry : prepared) {
+      block_parameters.insert(entry.key(), entry.value().narrow(0, block.first_copy, block.copies));
     }
     RunningMoments& moments = block_moments[static_cast<size_t>(index)];
     const bool collect = options_.observation_moments();
@@ -99,7 +104,7 @@ RolloutResult RolloutPool::run(const PolicyImpl& policy, const ParameterBatch& p
     }
     int64_t remaining = rows;
     for (int64_t t = 0; t < horizon_ && remaining > 0; ++t) {
-      const auto actions = policy.forward_batched(block_parameters, observations.to(dtype))
+      const auto actions = policy.forward_prepared(block_parameters, observations.to(dtype))
                                .to(torch::kFloat64)
                                .contiguous();
       if (actions.numel() != rows * act_size) {
