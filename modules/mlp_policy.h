@@ -28,6 +28,7 @@ struct MlpPolicyOptions {
   TORCH_ARG(double, action_bound) = 0.0;
   TORCH_ARG(double, observation_clip) = 0.0;
 
+ public:  // TORCH_ARG leaves the section private
   // Reads hidden_sizes, activation, action_bound and observation_clip from a config
   // section; the sizes come from the environment.
   static MlpPolicyOptions from_config(ConfigReader& reader, int64_t observation_size, int64_t action_size);

@@ -1,0 +1,221 @@
+#include "trainers/es_trainer.h"
+
+#include "data/envs/env.h"
+#include "modules/iso_ode_to_ode_policy.h"
+#include "modules/linear_policy.h"
+#include "modules/mlp_policy.h"
+#include "src/config/config_reader.h"
+#include "src/error.h"
+#include "src/random/counter_random.h"
+#include "src/training/json_number.h"
+
+#include <c10/core/InferenceMode.h>
+
+#include <chrono>
+#include <cmath>
+
+namespace diffctl {
+
+EsTrainOptions EsTrainOptions::from_config(ConfigReader& reader) {
+  EsTrainOptions o;
+  o.env = reader.string("env", o.env);
+  o.policy = reader.choice("policy", o.policy, {"linear", "mlp", "iso_ode_to_ode"});
+  o.policy_options = reader.value("policy_options", o.policy_options);
+  o.directions = reader.integer("directions", o.directions, 1);
+  o.sigma = reader.number("sigma", o.sigma, 0.0, true);
+  o.step_size = reader.number("step_size", o.step_size, 0.0, true);
+  o.optimizer = reader.choice("optimizer", "plain", {"plain", "adam"}) == "adam" ? ManifoldOptimizerKind::adam
+                                                                               : ManifoldOptimizerKind::plain;
+  o.top_directions = reader.integer("top_directions", o.top_directions, 0);
+  o.rank_shaping = reader.boolean("rank_shaping", o.rank_shaping);
+  o.normalize_by_std = reader.boolean("normalize_by_std", o.normalize_by_std);
+  o.reward_shift = reader.number("reward_shift", o.reward_shift);
+  o.normalize_observations = reader.boolean("normalize_observations", o.normalize_observations);
+  o.episodes = reader.integer("episodes", o.episodes, 1);
+  o.eval_episodes = reader.integer("eval_episodes", o.eval_episodes, 1);
+  o.horizon = reader.integer("horizon", o.horizon, 0);
+  o.threads = reader.integer("threads", o.threads, 1, 256);
+  if (o.top_directions > o.directions) {
+    throw InputError("top_directions: expected at most directions (" + std::to_string(o.directions) + "), got " +
+                     std::to_string(o.top_directions));
+  }
+  return o;
+}
+
+namespace {
+
+std::shared_ptr<PolicyImpl> make_policy(const EsTrainOptions& options, int64_t observation_size, int64_t action_size,
+                                        at::Generator& generator) {
+  ConfigReader reader(options.policy_options, "policy_options");
+  std::shared_ptr<PolicyImpl> policy;
+  if (options.policy == "linear") {
+    policy = LinearPolicy(LinearPolicyOptions(observation_size, action_size)).ptr();
+  } else if (options.policy == "mlp") {
+    policy = MlpPolicy(MlpPolicyOptions::from_config(reader, observation_size, action_size), generator).ptr();
+  } else {
+    IsoOdeToOdePolicyOptions iso(observation_size, action_size);
+    iso.hidden_size(reader.integer("hidden_size", iso.hidden_size(), 1));
+    iso.flow_steps(reader.integer("flow_steps", iso.flow_steps(), 1));
+    policy = IsoOdeToOdePolicy(iso, generator).ptr();
+  }
+  reader.finish();
+  return policy;
+}
+
+}  // namespace
+
+EsTrainer::EsTrainer(ConfigReader& config, torch::Device device)
+    : Trainer(config, device, /*default_steps=*/100), options_(EsTrainOptions::from_config(config)) {
+  if (device.type() != torch::kCPU) {
+    throw InputError("--device: es_train steps CPU physics with small batched policies, got " + device.str());
+  }
+  const std::string env = options_.env;
+  const EnvFactory factory = [env] { return make_env(env); };
+  training_pool_ = std::make_unique<RolloutPool>(
+      factory, RolloutOptions()
+                   .episodes(options_.episodes)
+                   .threads(options_.threads)
+                   .horizon(options_.horizon)
+                   .observation_moments(options_.normalize_observations));
+  evaluation_pool_ = std::make_unique<RolloutPool>(
+      factory, RolloutOptions().episodes(options_.eval_episodes).threads(options_.threads).horizon(options_.horizon));
+  policy_ = make_policy(options_, training_pool_->observation_size(), training_pool_->action_size(), generator());
+  GradientEstimatorOptions estimator;
+  estimator.kind = EstimatorKind::antithetic_es;
+  estimator.radius = options_.sigma;
+  estimator.directions = options_.directions;
+  estimator.top_directions = options_.top_directions;
+  estimator.rank_shaping = options_.rank_shaping;
+  estimator.normalize_by_std = options_.normalize_by_std;
+  estimator.seed = derive_seed(seed(), 1);
+  estimator.validate();
+  estimator_ = std::make_unique<GradientEstimator>(estimator);
+  evaluation_seed_ = derive_seed(seed(), 2);
+}
+
+void EsTrainer::prepare() {
+  ManifoldOptimizerOptions optimizer;
+  optimizer.kind = options_.optimizer;
+  optimizer.step_size = options_.step_size;
+  optimizer.maximize = true;
+  optimizer.validate();
+  optimizer_ = std::make_unique<ManifoldOptimizer>(policy_->parameter_layout(), optimizer);
+  best_parameters_ = policy_->flat_parameters();
+  best_normalizer_ = torch::cat({policy_->normalizer()->count.view({1}), policy_->normalizer()->mean,
+                                 policy_->normalizer()->squared_deviations});
+}
+
+nlohmann::json EsTrainer::step(int64_t step) {
+  const torch::Tensor theta = policy_->flat_parameters();
+  RunningMoments visited(policy_->observation_size());
+  double mean_value = 0.0;
+  const auto start = std::chrono::steady_clock::now();
+  // Every perturbation of the iteration runs on the same episodes (the first pair's seed):
+  // common random numbers across the pairs as well as within them.
+  const BatchObjective objective = [&](const torch::Tensor& points, const std::vector<uint64_t>& seeds) {
+    const RolloutResult result = training_pool_->run(*policy_, policy_->unflatten(points), seeds.front());
+    env_steps_ += result.env_steps;
+    visited.merge(result.observation_moments);
+    const auto values = result.returns.mean(1) - options_.reward_shift * result.lengths.to(torch::kFloat64).mean(1);
+    mean_value = values.mean().item<double>();
+    return values;
+  };
+  const GradientEstimate estimate = estimator_->estimate(objective, theta, step);
+  rollout_seconds_ += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  policy_->set_flat_parameters(optimizer_->step(theta, estimate.gradient));
+  if (options_.normalize_observations) policy_->normalizer()->merge(visited);
+  iterations_ = step;
+  return {{"train_return", finite_or_null(mean_value)},
+          {"dropped_directions", estimate.dropped_directions},
+          {"env_steps", env_steps_}};
+}
+
+nlohmann::json EsTrainer::evaluate() {
+  const RolloutResult result = evaluation_pool_->run(*policy_, evaluation_seed_);
+  final_return_ = result.returns.mean().item<double>();
+  if (final_return_ > best_return_) {
+    best_return_ = final_return_;
+    best_parameters_ = policy_->flat_parameters();
+    best_normalizer_ = torch::cat({policy_->normalizer()->count.view({1}), policy_->normalizer()->mean,
+                                   policy_->normalizer()->squared_deviations});
+  }
+  return {{"eval_return", finite_or_null(final_return_)}, {"best_return", finite_or_null(best_return_)}};
+}
+
+nlohmann::json EsTrainer::summary() {
+  return {{"env", options_.env},
+          {"policy", options_.policy},
+          {"parameters", policy_->parameter_count()},
+          {"final_return", finite_or_null(final_return_)},
+          {"best_return", finite_or_null(best_return_)},
+          {"iterations", iterations_},
+          {"env_steps", env_steps_},
+          {"env_steps_per_s", rollout_seconds_ > 0 ? nlohmann::json(env_steps_ / rollout_seconds_) : nlohmann::json()},
+          {"evaluation_seed", evaluation_seed_}};
+}
+
+namespace {
+void restore_normalizer(PolicyImpl& policy, const torch::Tensor& saved) {
+  const int64_t size = policy.observation_size();
+  auto& normalizer = policy.normalizer();
+  torch::NoGradGuard no_grad;
+  normalizer->count.zero_();
+  normalizer->mean.zero_();
+  normalizer->squared_deviations.zero_();
+  const auto mean = saved.narrow(0, 1, size).contiguous(), squared = saved.narrow(0, 1 + size, size).contiguous();
+  normalizer->merge(RunningMoments(saved[0].item<double>(), std::vector<double>(mean.data_ptr<double>(), mean.data_ptr<double>() + size),
+                                   std::vector<double>(squared.data_ptr<double>(), squared.data_ptr<double>() + size)));
+}
+}  // namespace
+
+void EsTrainer::save_state(torch::serialize::OutputArchive& archive) const {
+  archive.write("theta", policy_->flat_parameters());
+  archive.write("normalizer", torch::cat({policy_->normalizer()->count.view({1}), policy_->normalizer()->mean,
+                                          policy_->normalizer()->squared_deviations}));
+  archive.write("best_theta", best_parameters_);
+  archive.write("best_normalizer", best_normalizer_);
+  archive.write("figures", torch::tensor({static_cast<double>(env_steps_), static_cast<double>(iterations_),
+                                          rollout_seconds_, final_return_, best_return_},
+                                         torch::kFloat64));
+  torch::serialize::OutputArchive optimizer;
+  optimizer_->save(optimizer);
+  archive.write("optimizer", optimizer);
+}
+
+void EsTrainer::load_state(torch::serialize::InputArchive& archive) {
+  torch::Tensor theta, normalizer, figures;
+  archive.read("theta", theta);
+  if (theta.numel() != policy_->parameter_count()) {
+    throw InputError("checkpoint: " + std::to_string(theta.numel()) + " policy parameters, expected " +
+                     std::to_string(policy_->parameter_count()));
+  }
+  policy_->set_flat_parameters(theta);
+  archive.read("normalizer", normalizer);
+  restore_normalizer(*policy_, normalizer);
+  archive.read("best_theta", best_parameters_);
+  archive.read("best_normalizer", best_normalizer_);
+  archive.read("figures", figures);
+  env_steps_ = static_cast<int64_t>(figures[0].item<double>());
+  iterations_ = static_cast<int64_t>(figures[1].item<double>());
+  rollout_seconds_ = figures[2].item<double>();
+  final_return_ = figures[3].item<double>();
+  best_return_ = figures[4].item<double>();
+  torch::serialize::InputArchive optimizer;
+  archive.read("optimizer", optimizer);
+  optimizer_->load(optimizer);
+}
+
+std::optional<torch::jit::Module> EsTrainer::policy() const {
+  // The best evaluated parameters with the normaliser they were evaluated with.
+  const torch::Tensor current = policy_->flat_parameters();
+  const torch::Tensor current_normalizer = torch::cat(
+      {policy_->normalizer()->count.view({1}), policy_->normalizer()->mean, policy_->normalizer()->squared_deviations});
+  policy_->set_flat_parameters(best_parameters_);
+  restore_normalizer(*policy_, best_normalizer_);
+  torch::jit::Module exported = policy_->to_torchscript();
+  policy_->set_flat_parameters(current);
+  restore_normalizer(*policy_, current_normalizer);
+  return exported;
+}
+
+}  // namespace diffctl
