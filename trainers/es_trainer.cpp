@@ -44,6 +44,12 @@ EsTrainOptions EsTrainOptions::from_config(ConfigReader& reader) {
 
 namespace {
 
+// The normaliser's statistics as one tensor (count, mean, squared deviations), to keep and restore.
+torch::Tensor normalizer_state(const PolicyImpl& policy) {
+  const auto& normalizer = policy.normalizer();
+  return torch::cat({normalizer->count.view({1}), normalizer->mean, normalizer->squared_deviations});
+}
+
 std::shared_ptr<PolicyImpl> make_policy(const EsTrainOptions& options, int64_t observation_size, int64_t action_size,
                                         at::Generator& generator) {
   ConfigReader reader(options.policy_options, "policy_options");
@@ -101,8 +107,7 @@ void EsTrainer::prepare() {
   optimizer.validate();
   optimizer_ = std::make_unique<ManifoldOptimizer>(policy_->parameter_layout(), optimizer);
   best_parameters_ = policy_->flat_parameters();
-  best_normalizer_ = torch::cat({policy_->normalizer()->count.view({1}), policy_->normalizer()->mean,
-                                 policy_->normalizer()->squared_deviations});
+  best_normalizer_ = normalizer_state(*policy_);
 }
 
 nlohmann::json EsTrainer::step(int64_t step) {
@@ -136,8 +141,7 @@ nlohmann::json EsTrainer::evaluate() {
   if (final_return_ > best_return_) {
     best_return_ = final_return_;
     best_parameters_ = policy_->flat_parameters();
-    best_normalizer_ = torch::cat({policy_->normalizer()->count.view({1}), policy_->normalizer()->mean,
-                                   policy_->normalizer()->squared_deviations});
+    best_normalizer_ = normalizer_state(*policy_);
   }
   return {{"eval_return", finite_or_null(final_return_)}, {"best_return", finite_or_null(best_return_)}};
 }
@@ -170,8 +174,7 @@ void restore_normalizer(PolicyImpl& policy, const torch::Tensor& saved) {
 
 void EsTrainer::save_state(torch::serialize::OutputArchive& archive) const {
   archive.write("theta", policy_->flat_parameters());
-  archive.write("normalizer", torch::cat({policy_->normalizer()->count.view({1}), policy_->normalizer()->mean,
-                                          policy_->normalizer()->squared_deviations}));
+  archive.write("normalizer", normalizer_state(*policy_));
   archive.write("best_theta", best_parameters_);
   archive.write("best_normalizer", best_normalizer_);
   archive.write("figures", torch::tensor({static_cast<double>(env_steps_), static_cast<double>(iterations_),
@@ -208,8 +211,7 @@ void EsTrainer::load_state(torch::serialize::InputArchive& archive) {
 std::optional<torch::jit::Module> EsTrainer::policy() const {
   // The best evaluated parameters with the normaliser they were evaluated with.
   const torch::Tensor current = policy_->flat_parameters();
-  const torch::Tensor current_normalizer = torch::cat(
-      {policy_->normalizer()->count.view({1}), policy_->normalizer()->mean, policy_->normalizer()->squared_deviations});
+  const torch::Tensor current_normalizer = normalizer_state(*policy_);
   policy_->set_flat_parameters(best_parameters_);
   restore_normalizer(*policy_, best_normalizer_);
   torch::jit::Module exported = policy_->to_torchscript();
