@@ -1,6 +1,7 @@
 #include "data/envs/env.h"
 
 #include "data/envs/cartpole_balance.h"
+#include "data/envs/gym_locomotion.h"
 #include "data/envs/pendulum.h"
 #include "data/envs/swimmer.h"
 #include "src/error.h"
@@ -17,7 +18,10 @@ struct EnvRegistry {
   std::map<std::string, EnvFactory> factories{
       {"pendulum", [] { return std::make_unique<Pendulum>(); }},
       {"cartpole_balance", [] { return std::make_unique<CartPoleBalance>(); }},
-      {"swimmer", [] { return std::make_unique<Swimmer>(); }}};
+      {"swimmer", [] { return std::make_unique<Swimmer>(); }},
+      {"half_cheetah", [] { return std::make_unique<GymLocomotion>(half_cheetah_task()); }},
+      {"hopper", [] { return std::make_unique<GymLocomotion>(hopper_task()); }},
+      {"walker2d", [] { return std::make_unique<GymLocomotion>(walker2d_task()); }}};
 };
 
 EnvRegistry& registry() {

@@ -1,5 +1,7 @@
 #include "src/random/counter_random.h"
 
+#include <cmath>
+
 namespace diffctl {
 
 namespace {
@@ -18,6 +20,11 @@ double CounterRandom::uniform(double low, double high) {
   // The top 53 bits as a double in [0, 1).
   const double unit = static_cast<double>(next_u64() >> 11) * 0x1.0p-53;
   return low + (high - low) * unit;
+}
+
+double CounterRandom::normal() {
+  const double radius = std::sqrt(-2.0 * std::log(1.0 - uniform(0.0, 1.0)));  // 1 − u avoids log(0)
+  return radius * std::cos(2.0 * M_PI * uniform(0.0, 1.0));
 }
 
 uint64_t derive_seed(uint64_t seed, uint64_t index) { return mix(mix(seed ^ kGolden) + index); }

@@ -14,6 +14,8 @@ class CounterRandom {
   uint64_t next_u64();
   // Uniform in [low, high).
   double uniform(double low, double high);
+  // Standard normal (Box–Muller on two uniforms).
+  double normal();
 
  private:
   uint64_t seed_;
