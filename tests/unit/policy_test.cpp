@@ -1,5 +1,8 @@
+#include "modules/gated_ode_to_ode_policy.h"
+#include "modules/iso_ode_to_ode_policy.h"
 #include "modules/linear_policy.h"
 #include "modules/mlp_policy.h"
+#include "modules/neural_ode_policy.h"
 #include "src/error.h"
 #include "src/seeding.h"
 #include "src/export/torchscript_export.h"
@@ -114,14 +117,20 @@ TEST(MlpPolicy, SameGeneratorSeedSameWeights) {
 }
 
 // K copies in one batched call equal K policies each loaded with one copy.
-TEST(Policy, BatchedCopiesEqualSeparatePoliciesForLinearAndMlp) {
-  const std::vector<std::function<std::shared_ptr<PolicyImpl>()>> makers{
+// (Orthogonal parameters are perturbed off their manifolds here, as ES perturbations do.)
+TEST(Policy, BatchedCopiesEqualSeparatePoliciesForEveryPolicy) {
+  std::vector<std::function<std::shared_ptr<PolicyImpl>()>> makers{
       [] { return LinearPolicy(LinearPolicyOptions(3, 2)).ptr(); },
-      [] { return MlpPolicy(MlpPolicyOptions(3, 2).hidden_sizes({6}), make_generator(4)).ptr(); }};
+      [] { return MlpPolicy(MlpPolicyOptions(3, 2).hidden_sizes({6}), make_generator(4)).ptr(); },
+      [] { return IsoOdeToOdePolicy(IsoOdeToOdePolicyOptions(3, 2).hidden_size(5).flow_steps(4)).ptr(); },
+      [] { return GatedOdeToOdePolicy(GatedOdeToOdePolicyOptions(3, 2).hidden_size(5).flow_steps(4)).ptr(); }};
+  for (auto kind : {NeuralOdeKind::deep_resnet, NeuralOdeKind::base_ode, NeuralOdeKind::nanode, NeuralOdeKind::hypernet}) {
+    makers.push_back([kind] { return NeuralOdePolicy(NeuralOdePolicyOptions(kind, 3, 2).hidden_size(5).flow_steps(4)).ptr(); });
+  }
   for (const auto& make : makers) {
     const auto policy = make();
     const int64_t copies = 4, count = policy->parameter_count();
-    const auto flat = torch::randn({copies, count}, torch::kFloat64);
+    const auto flat = 0.3 * torch::randn({copies, count}, torch::kFloat64);
     const auto x = torch::randn({copies, 5, 3}, torch::kFloat64);
     const auto batched = policy->forward_batched(policy->unflatten(flat), x);
     ASSERT_EQ(batched.sizes(), torch::IntArrayRef({copies, 5, 2}));
@@ -147,7 +156,17 @@ std::vector<ExportCase> export_cases() {
   const auto data = torch::randn({100, 4}, torch::kFloat64) * 2.0 + 1.0;
   linear->normalizer()->merge(moments_of(data));
   mlp->normalizer()->merge(moments_of(data));
-  return {{"linear", linear.ptr()}, {"mlp", mlp.ptr()}};
+  std::vector<ExportCase> cases{{"linear", linear.ptr()}, {"mlp", mlp.ptr()}};
+  cases.push_back({"gated_ode_to_ode", GatedOdeToOdePolicy(GatedOdeToOdePolicyOptions(4, 2).hidden_size(6).flow_steps(5),
+                                                           make_generator(6)).ptr()});
+  for (auto kind : {NeuralOdeKind::deep_resnet, NeuralOdeKind::base_ode, NeuralOdeKind::nanode, NeuralOdeKind::hypernet}) {
+    cases.push_back({to_string(kind),
+                     NeuralOdePolicy(NeuralOdePolicyOptions(kind, 4, 2).hidden_size(6).flow_steps(5), make_generator(7)).ptr()});
+  }
+  for (auto& c : cases) {
+    if (c.name != "linear" && c.name != "mlp") c.policy->normalizer()->merge(moments_of(data));
+  }
+  return cases;
 }
 
 // The same deterministic inputs in C++ and Python.

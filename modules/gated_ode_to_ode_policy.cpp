@@ -1,0 +1,42 @@
+#include "modules/gated_ode_to_ode_policy.h"
+
+#include "src/error.h"
+
+#include <cmath>
+
+namespace diffctl {
+
+namespace {
+c10::optional<at::Generator> as_source(const std::optional<at::Generator>& generator) {
+  return generator ? c10::optional<at::Generator>(*generator) : c10::nullopt;
+}
+}  // namespace
+
+GatedOdeToOdePolicyImpl::GatedOdeToOdePolicyImpl(const GatedOdeToOdePolicyOptions& options_,
+                                                 std::optional<at::Generator> generator)
+    : OdeToOdePolicyImpl(options_.observation_size(), options_.action_size(), options_.hidden_size(),
+                         options_.flow_steps(), as_source(generator)),
+      options(options_) {
+  const int64_t g = options.gates(), s = options.gate_width(), n = options.hidden_size();
+  if (g < 1) throw InputError("gates: expected an integer >= 1, got " + std::to_string(g));
+  if (s < 1) throw InputError("gate_width: expected an integer >= 1, got " + std::to_string(s));
+  const auto float64 = torch::TensorOptions().dtype(torch::kFloat64);
+  auto gaussian = [&](std::vector<int64_t> shape) { return torch::randn(shape, as_source(generator), float64); };
+  register_policy_parameter("gate_coefficients", torch::full({g}, 1.0 / static_cast<double>(g), float64),
+                            Manifold::free);
+  register_policy_parameter("gate_in_weight", gaussian({g, s}), Manifold::free);
+  register_policy_parameter("gate_in_bias", gaussian({g, s}), Manifold::free);
+  // Entries of order 1/√(n s), so that b_ψ is of the order of ISO's [WᵀQW, N] at the start.
+  register_policy_parameter("gate_out", gaussian({g, s, n, n}) / std::sqrt(static_cast<double>(n * s)),
+                            Manifold::free);
+}
+
+torch::Tensor GatedOdeToOdePolicyImpl::flow_generator(const ParameterBatch& parameters, double t,
+                                                      const torch::Tensor&) const {
+  const auto hidden = torch::abs(parameters["gate_in_weight"] * t + parameters["gate_in_bias"]);  // (K, g, s)
+  const auto outputs = torch::einsum("kgs,kgsij->kgij", {hidden, parameters["gate_out"]});      // fᵢ(t)
+  const auto skew = outputs - outputs.transpose(-1, -2);
+  return torch::einsum("kg,kgij->kij", {parameters["gate_coefficients"], skew});
+}
+
+}  // namespace diffctl

@@ -1,0 +1,40 @@
+#pragma once
+
+#include "modules/ode_to_ode_policy.h"
+
+#include <torch/arg.h>
+
+#include <optional>
+
+namespace diffctl {
+
+struct GatedOdeToOdePolicyOptions {
+  GatedOdeToOdePolicyOptions(int64_t observation_size, int64_t action_size)
+      : observation_size_(observation_size), action_size_(action_size) {}
+  TORCH_ARG(int64_t, observation_size);
+  TORCH_ARG(int64_t, action_size);
+  TORCH_ARG(int64_t, hidden_size) = 16;  // n
+  TORCH_ARG(int64_t, flow_steps) = 25;   // N
+  TORCH_ARG(int64_t, gates) = 2;         // g, the number of gate networks
+  TORCH_ARG(int64_t, gate_width) = 2;    // s, the hidden width of each gate network
+};
+
+// Gated-ODEtoODE (ode-to-ode.md section 3.1): b_ψ(t) = Σᵢ aᵢ (fᵢ(t) − fᵢ(t)ᵀ), a gated sum of
+// skew-symmetrised outputs of g small networks fᵢ: ℝ → ℝⁿˣⁿ of time, each with one hidden
+// layer of width s and activation |·|: fᵢ(t) = Σⱼ Mᵢⱼ |uᵢⱼ t + cᵢⱼ|. Parameters (all free):
+// gate_coefficients a (g), gate_in_weight u and gate_in_bias c (g × s), gate_out M
+// (g × s × n × n); see OdeToOdePolicyImpl for the main flow and the other parameters.
+class GatedOdeToOdePolicyImpl : public OdeToOdePolicyImpl {
+ public:
+  explicit GatedOdeToOdePolicyImpl(const GatedOdeToOdePolicyOptions& options,
+                                   std::optional<at::Generator> generator = std::nullopt);
+
+  GatedOdeToOdePolicyOptions options;
+
+ protected:
+  torch::Tensor flow_generator(const ParameterBatch& parameters, double t, const torch::Tensor& W) const override;
+  std::string export_name() const override { return "GatedOdeToOdePolicy"; }
+};
+TORCH_MODULE(GatedOdeToOdePolicy);
+
+}  // namespace diffctl

@@ -1,0 +1,74 @@
+#include "modules/ode_to_ode_policy.h"
+
+#include "src/error.h"
+
+#include <torch/linalg.h>
+
+#include <sstream>
+
+namespace diffctl {
+
+OdeToOdePolicyImpl::OdeToOdePolicyImpl(int64_t observation_size, int64_t action_size, int64_t hidden_size,
+                                       int64_t flow_steps, const c10::optional<at::Generator>& generator)
+    : PolicyImpl(observation_size, action_size, ObservationNormalizerOptions(observation_size)),
+      hidden_size_(hidden_size),
+      flow_steps_(flow_steps) {
+  const int64_t n = hidden_size, d = observation_size, m = action_size;
+  if (n < d || n < m) {
+    throw InputError("hidden_size: expected at least the observation size " + std::to_string(d) +
+                     " and the action size " + std::to_string(m) + ", got " + std::to_string(n));
+  }
+  if (flow_steps < 1) throw InputError("flow_steps: expected an integer >= 1, got " + std::to_string(flow_steps));
+  const auto float64 = torch::TensorOptions().dtype(torch::kFloat64);
+  auto gaussian = [&](std::vector<int64_t> shape) { return torch::randn(shape, generator, float64); };
+  // Haar-like starting points on the Stiefel manifolds and O(n): polar factors of Gaussians.
+  register_policy_parameter("omega_in", project_to_manifold(Manifold::stiefel, gaussian({n, d})), Manifold::stiefel);
+  register_policy_parameter("output_frame", project_to_manifold(Manifold::stiefel, gaussian({n, m})), Manifold::stiefel);
+  register_policy_parameter("flow_start", project_to_manifold(Manifold::orthogonal, gaussian({n, n})),
+                            Manifold::orthogonal);
+  register_policy_parameter("bias", torch::zeros({n}, float64), Manifold::free);
+}
+
+ParameterBatch OdeToOdePolicyImpl::derive(const ParameterBatch& parameters) const {
+  const double h = 1.0 / static_cast<double>(flow_steps_);
+  torch::Tensor W = parameters["flow_start"];
+  std::vector<torch::Tensor> flow;
+  for (int64_t i = 0; i < flow_steps_; ++i) {
+    W = W.matmul(torch::linalg::matrix_exp(h * flow_generator(parameters, i * h, W)));
+    flow.push_back(W);
+  }
+  ParameterBatch prepared = parameters;
+  prepared.insert("flow", torch::stack(flow, 1));
+  return prepared;
+}
+
+std::vector<torch::Tensor> OdeToOdePolicyImpl::hidden_states(const ParameterBatch& prepared,
+                                                             const torch::Tensor& observations) const {
+  const double h = 1.0 / static_cast<double>(flow_steps_);
+  const torch::Tensor& flow = prepared["flow"];
+  const auto bias = prepared["bias"].unsqueeze(1);
+  std::vector<torch::Tensor> states{torch::bmm(observations, prepared["omega_in"].transpose(1, 2))};
+  for (int64_t i = 0; i < flow_steps_; ++i) {
+    const auto& x = states.back();
+    states.push_back(x + h * torch::abs(torch::baddbmm(bias, x, flow.select(1, i).transpose(1, 2))));
+  }
+  return states;
+}
+
+torch::Tensor OdeToOdePolicyImpl::act(const ParameterBatch& prepared, const torch::Tensor& observations) const {
+  return torch::bmm(hidden_states(prepared, observations).back(), prepared["output_frame"]);
+}
+
+std::string OdeToOdePolicyImpl::torchscript_act() const {
+  std::ostringstream source;
+  source.precision(17);
+  source << "def act(self, x: Tensor) -> Tensor:\n"
+         << "    x = torch.matmul(x, self.omega_in.t())\n"
+         << "    for i in range(" << flow_steps_ << "):\n"
+         << "        x = x + " << 1.0 / static_cast<double>(flow_steps_)
+         << " * torch.abs(torch.addmm(self.bias, x, self.flow[i].t()))\n"
+         << "    return torch.matmul(x, self.output_frame)\n";
+  return source.str();
+}
+
+}  // namespace diffctl

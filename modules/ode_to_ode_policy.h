@@ -1,0 +1,48 @@
+#pragma once
+
+#include "modules/policy.h"
+
+#include <ATen/core/Generator.h>
+
+#include <optional>
+#include <vector>
+
+namespace diffctl {
+
+// The ODEtoODE policies of ode-to-ode.md (sections 3, 5.1): a Neural ODE on the normalised
+// observation whose weight matrix W_t flows on the orthogonal group,
+//   x₀ = Ω₁ s,  x_i = x_{i−1} + (1/N) |W_i x_{i−1} + b|,  a = Ω₂ x_N,
+//   W_i = W_{i−1} · expm((1/N) b_ψ(t_{i−1}, W_{i−1})),  t_i = i/N,
+// with b_ψ skew-symmetric, so that every W_i is orthogonal up to rounding. The variants
+// differ in b_ψ (IsoOdeToOdePolicy, GatedOdeToOdePolicy). Parameters common to both and
+// their manifolds: omega_in (n × d, Stiefel: Ω₁), output_frame (n × m, Stiefel:
+// Ω₂ = output_frameᵀ), flow_start (W₀, orthogonal), bias (b, free). The W_i depend on the
+// parameters alone: derive() computes them once per parameter setting (the "flow" entry,
+// (K, N, n, n)), and the export stores them.
+class OdeToOdePolicyImpl : public PolicyImpl {
+ public:
+  // The main flow's states x₀, …, x_N (each (K, B, n)) for normalised observations
+  // (K, B, d): the graph Lemma 4.1 is about.
+  std::vector<torch::Tensor> hidden_states(const ParameterBatch& prepared, const torch::Tensor& observations) const;
+
+  int64_t hidden_size() const { return hidden_size_; }
+  int64_t flow_steps() const { return flow_steps_; }
+
+ protected:
+  // Registers the common parameters, drawn from `generator` (Haar-like frames and W₀).
+  OdeToOdePolicyImpl(int64_t observation_size, int64_t action_size, int64_t hidden_size, int64_t flow_steps,
+                     const c10::optional<at::Generator>& generator);
+
+  // b_ψ(t, W): skew-symmetric (K, n, n) for K parameter copies and weights W (K, n, n).
+  virtual torch::Tensor flow_generator(const ParameterBatch& parameters, double t, const torch::Tensor& W) const = 0;
+
+  ParameterBatch derive(const ParameterBatch& parameters) const override;
+  torch::Tensor act(const ParameterBatch& prepared, const torch::Tensor& observations) const override;
+  std::string torchscript_act() const override;
+
+ private:
+  int64_t hidden_size_;
+  int64_t flow_steps_;
+};
+
+}  // namespace diffctl
