@@ -13,7 +13,7 @@ struct IsoOdeToOdePolicyOptions {
       : observation_size_(observation_size), action_size_(action_size) {}
   TORCH_ARG(int64_t, observation_size);
   TORCH_ARG(int64_t, action_size);
-  // n, the width of the main flow (at least the observation and action sizes).
+  // n, the width of the main flow (at least the action size).
   TORCH_ARG(int64_t, hidden_size) = 16;
   // N: the flows are integrated over [0, 1] in N steps of 1/N.
   TORCH_ARG(int64_t, flow_steps) = 25;

@@ -14,15 +14,19 @@ OdeToOdePolicyImpl::OdeToOdePolicyImpl(int64_t observation_size, int64_t action_
       hidden_size_(hidden_size),
       flow_steps_(flow_steps) {
   const int64_t n = hidden_size, d = observation_size, m = action_size;
-  if (n < d || n < m) {
-    throw InputError("hidden_size: expected at least the observation size " + std::to_string(d) +
-                     " and the action size " + std::to_string(m) + ", got " + std::to_string(n));
+  if (n < m) {
+    throw InputError("hidden_size: expected at least the action size " + std::to_string(m) + ", got " +
+                     std::to_string(n));
   }
   if (flow_steps < 1) throw InputError("flow_steps: expected an integer >= 1, got " + std::to_string(flow_steps));
   const auto float64 = torch::TensorOptions().dtype(torch::kFloat64);
   auto gaussian = [&](std::vector<int64_t> shape) { return torch::randn(shape, generator, float64); };
   // Haar-like starting points on the Stiefel manifolds and O(n): polar factors of Gaussians.
-  register_policy_parameter("omega_in", project_to_manifold(Manifold::stiefel, gaussian({n, d})), Manifold::stiefel);
+  if (input_transposed()) {
+    register_policy_parameter("input_frame", project_to_manifold(Manifold::stiefel, gaussian({d, n})), Manifold::stiefel);
+  } else {
+    register_policy_parameter("omega_in", project_to_manifold(Manifold::stiefel, gaussian({n, d})), Manifold::stiefel);
+  }
   register_policy_parameter("output_frame", project_to_manifold(Manifold::stiefel, gaussian({n, m})), Manifold::stiefel);
   register_policy_parameter("flow_start", project_to_manifold(Manifold::orthogonal, gaussian({n, n})),
                             Manifold::orthogonal);
@@ -47,7 +51,9 @@ std::vector<torch::Tensor> OdeToOdePolicyImpl::hidden_states(const ParameterBatc
   const double h = 1.0 / static_cast<double>(flow_steps_);
   const torch::Tensor& flow = prepared["flow"];
   const auto bias = prepared["bias"].unsqueeze(1);
-  std::vector<torch::Tensor> states{torch::bmm(observations, prepared["omega_in"].transpose(1, 2))};
+  std::vector<torch::Tensor> states{input_transposed()
+                                        ? torch::bmm(observations, prepared["input_frame"])
+                                        : torch::bmm(observations, prepared["omega_in"].transpose(1, 2))};
   for (int64_t i = 0; i < flow_steps_; ++i) {
     const auto& x = states.back();
     states.push_back(x + h * torch::abs(torch::baddbmm(bias, x, flow.select(1, i).transpose(1, 2))));
@@ -63,7 +69,8 @@ std::string OdeToOdePolicyImpl::torchscript_act() const {
   std::ostringstream source;
   source.precision(17);
   source << "def act(self, x: Tensor) -> Tensor:\n"
-         << "    x = torch.matmul(x, self.omega_in.t())\n"
+         << (input_transposed() ? "    x = torch.matmul(x, self.input_frame)\n"
+                                : "    x = torch.matmul(x, self.omega_in.t())\n")
          << "    for i in range(" << flow_steps_ << "):\n"
          << "        x = x + " << 1.0 / static_cast<double>(flow_steps_)
          << " * torch.abs(torch.addmm(self.bias, x, self.flow[i].t()))\n"

@@ -15,8 +15,10 @@ namespace diffctl {
 //   W_i = W_{i−1} · expm((1/N) b_ψ(t_{i−1}, W_{i−1})),  t_i = i/N,
 // with b_ψ skew-symmetric, so that every W_i is orthogonal up to rounding. The variants
 // differ in b_ψ (IsoOdeToOdePolicy, GatedOdeToOdePolicy). Parameters common to both and
-// their manifolds: omega_in (n × d, Stiefel: Ω₁), output_frame (n × m, Stiefel:
-// Ω₂ = output_frameᵀ), flow_start (W₀, orthogonal), bias (b, free). The W_i depend on the
+// their manifolds: omega_in (n × d, Stiefel: Ω₁) — or, when the flow is narrower than the
+// observation (n < d, HalfCheetah's 17 with n = 16), input_frame (d × n, Stiefel:
+// Ω₁ = input_frameᵀ, orthonormal rows) —, output_frame (n × m, Stiefel: Ω₂ = output_frameᵀ),
+// flow_start (W₀, orthogonal), bias (b, free). The W_i depend on the
 // parameters alone: derive() computes them once per parameter setting (the "flow" entry,
 // (K, N, n, n)), and the export stores them.
 class OdeToOdePolicyImpl : public PolicyImpl {
@@ -27,6 +29,7 @@ class OdeToOdePolicyImpl : public PolicyImpl {
 
   int64_t hidden_size() const { return hidden_size_; }
   int64_t flow_steps() const { return flow_steps_; }
+  bool input_transposed() const { return hidden_size_ < observation_size(); }
 
  protected:
   // Registers the common parameters, drawn from `generator` (Haar-like frames and W₀).

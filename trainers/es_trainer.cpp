@@ -48,6 +48,10 @@ EsTrainOptions EsTrainOptions::from_config(ConfigReader& reader) {
 
 namespace {
 
+double seconds_since(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
 // The normaliser's statistics as one tensor (count, mean, squared deviations), to keep and restore.
 torch::Tensor normalizer_state(const PolicyImpl& policy) {
   const auto& normalizer = policy.normalizer();
@@ -129,14 +133,16 @@ void EsTrainer::prepare() {
 }
 
 nlohmann::json EsTrainer::step(int64_t step) {
+  const auto iteration_start = std::chrono::steady_clock::now();
   const torch::Tensor theta = policy_->flat_parameters();
   RunningMoments visited(policy_->observation_size());
   double mean_value = 0.0;
-  const auto start = std::chrono::steady_clock::now();
   // Every perturbation of the iteration runs on the same episodes (the first pair's seed):
   // common random numbers across the pairs as well as within them.
   const BatchObjective objective = [&](const torch::Tensor& points, const std::vector<uint64_t>& seeds) {
+    const auto rollout_start = std::chrono::steady_clock::now();
     const RolloutResult result = training_pool_->run(*policy_, policy_->unflatten(points), seeds.front());
+    rollout_seconds_ += seconds_since(rollout_start);
     env_steps_ += result.env_steps;
     visited.merge(result.observation_moments);
     const auto values = result.returns.mean(1) - options_.reward_shift * result.lengths.to(torch::kFloat64).mean(1);
@@ -144,10 +150,10 @@ nlohmann::json EsTrainer::step(int64_t step) {
     return values;
   };
   const GradientEstimate estimate = estimator_->estimate(objective, theta, step);
-  rollout_seconds_ += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   policy_->set_flat_parameters(optimizer_->step(theta, estimate.gradient));
   if (options_.normalize_observations) policy_->normalizer()->merge(visited);
   iterations_ = step;
+  iteration_seconds_ += seconds_since(iteration_start);
   return {{"train_return", finite_or_null(mean_value)},
           {"dropped_directions", estimate.dropped_directions},
           {"env_steps", env_steps_}};
@@ -173,6 +179,10 @@ nlohmann::json EsTrainer::summary() {
           {"iterations", iterations_},
           {"env_steps", env_steps_},
           {"env_steps_per_s", rollout_seconds_ > 0 ? nlohmann::json(env_steps_ / rollout_seconds_) : nlohmann::json()},
+          {"iteration_env_steps_per_s",
+           iteration_seconds_ > 0 ? nlohmann::json(env_steps_ / iteration_seconds_) : nlohmann::json()},
+          {"share_outside_rollouts",
+           iteration_seconds_ > 0 ? nlohmann::json(1.0 - rollout_seconds_ / iteration_seconds_) : nlohmann::json()},
           {"evaluation_seed", evaluation_seed_}};
 }
 
@@ -196,7 +206,7 @@ void EsTrainer::save_state(torch::serialize::OutputArchive& archive) const {
   archive.write("best_theta", best_parameters_);
   archive.write("best_normalizer", best_normalizer_);
   archive.write("figures", torch::tensor({static_cast<double>(env_steps_), static_cast<double>(iterations_),
-                                          rollout_seconds_, final_return_, best_return_},
+                                          rollout_seconds_, final_return_, best_return_, iteration_seconds_},
                                          torch::kFloat64));
   torch::serialize::OutputArchive optimizer;
   optimizer_->save(optimizer);
@@ -221,6 +231,7 @@ void EsTrainer::load_state(torch::serialize::InputArchive& archive) {
   rollout_seconds_ = figures[2].item<double>();
   final_return_ = figures[3].item<double>();
   best_return_ = figures[4].item<double>();
+  iteration_seconds_ = figures[5].item<double>();
   torch::serialize::InputArchive optimizer;
   archive.read("optimizer", optimizer);
   optimizer_->load(optimizer);

@@ -70,7 +70,8 @@ class EsTrainer : public Trainer {
 
   int64_t env_steps_ = 0;
   int64_t iterations_ = 0;
-  double rollout_seconds_ = 0.0;
+  double rollout_seconds_ = 0.0;    // inside RolloutPool::run
+  double iteration_seconds_ = 0.0;  // whole iterations: rollouts, estimate, update, normaliser
   double final_return_ = 0.0;
   double best_return_ = -std::numeric_limits<double>::infinity();
   torch::Tensor best_parameters_;  // flat θ of the best evaluation

@@ -109,8 +109,24 @@ TEST(IsoOdeToOdePolicy, ExportMatchesTheModuleInBothDtypesAndShapes) {
   }
 }
 
-TEST(IsoOdeToOdePolicy, RejectsAFlowNarrowerThanItsInputs) {
-  EXPECT_THROW(IsoOdeToOdePolicy(IsoOdeToOdePolicyOptions(17, 2).hidden_size(16)), InputError);
+TEST(IsoOdeToOdePolicy, RejectsAFlowNarrowerThanItsActions) {
+  EXPECT_THROW(IsoOdeToOdePolicy(IsoOdeToOdePolicyOptions(4, 6).hidden_size(5)), InputError);
+}
+
+// A flow narrower than the observation (HalfCheetah's 17 into n = 16) embeds it with
+// orthonormal rows, Ω₁ = input_frameᵀ, input_frame a Stiefel d × n; the export agrees.
+TEST(IsoOdeToOdePolicy, ANarrowFlowEmbedsWithOrthonormalRows) {
+  IsoOdeToOdePolicy policy(IsoOdeToOdePolicyOptions(17, 6).hidden_size(16), make_generator(11));
+  EXPECT_EQ(policy->manifold_of("input_frame"), Manifold::stiefel);
+  const auto frame = policy->named_parameters()["input_frame"];
+  ASSERT_EQ(frame.sizes(), (std::vector<int64_t>{17, 16}));
+  EXPECT_LE((frame.t().matmul(frame) - torch::eye(16, torch::kFloat64)).abs().max().item<double>(), 1e-12);
+  auto generator = make_generator(12);
+  const auto observations = torch::randn({1, 3, 17}, generator, torch::kFloat64);
+  const auto states = policy->hidden_states(policy->prepare(policy->parameter_batch()), observations);
+  EXPECT_TRUE(TensorsNear(states.front()[0], observations[0].matmul(frame), 1e-14, 1e-14));
+  auto exported = policy->to_torchscript();
+  EXPECT_TRUE(TensorsNear(exported.forward({observations[0]}).toTensor(), policy->forward(observations[0]), 1e-12, 1e-12));
 }
 
 }  // namespace
