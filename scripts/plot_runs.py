@@ -8,7 +8,9 @@
   (domain-randomized-lqr-sgd.md, Fig. 1), with the nominal Riccati gain's and the optimum's
   costs as horizontal lines.
 - A trainer run (metrics.jsonl): learning_curve.csv and learning_curve.png, the evaluation
-  metrics against the step.
+  metrics against the step (for es_train: the evaluation return against env steps).
+- An es_compare run (curves.csv): curves.png, each run's evaluation return against env steps,
+  mean +- sd over seeds (ode-to-ode.md, Figure 2).
 - A value_sweep run (figure2.csv, figure3.csv): figure2.png, the final residual against the
   reward offset per domain and parameterization, and figure3.png, the implicit final residual
   against eta per offset, mean +- sd over seeds (implicit-value-estimators.md, Figures 2-3);
@@ -80,8 +82,46 @@ def plot_comparison(run_dir: Path) -> Path:
     return save_figure(figure, axes, run_dir / "cost_vs_step.png")
 
 
+def plot_es_learning_curve(run_dir: Path, evaluations) -> Path:
+    with open(run_dir / "learning_curve.csv", "w", newline="") as file:
+        writer = csv.writer(file)
+        writer.writerow(["step", "env_steps", "eval_return", "best_return"])
+        for entry in evaluations:
+            writer.writerow([entry["step"], entry["env_steps"], entry["eval_return"], entry["best_return"]])
+    figure, axis = plt.subplots(figsize=(6, 4))
+    env_steps = [entry["env_steps"] for entry in evaluations]
+    axis.plot(env_steps, [number(e["eval_return"]) for e in evaluations], marker=".", label="evaluation return")
+    axis.plot(env_steps, [number(e["best_return"]) for e in evaluations], linestyle="--", label="best so far")
+    axis.set(xlabel="environment steps", ylabel="return", title=run_dir.name)
+    return save_figure(figure, (axis,), run_dir / "learning_curve.png")
+
+
+def plot_es_comparison(run_dir: Path) -> Path:
+    rows = list(csv.DictReader(open(run_dir / "curves.csv")))
+    summary_path = run_dir / "summary.json"
+    summary = json.load(open(summary_path)) if summary_path.exists() else {}
+    figure, axis = plt.subplots(figsize=(7, 4.5))
+    for run in dict.fromkeys(row["run"] for row in rows):
+        mine = [row for row in rows if row["run"] == run]
+        steps = [float(row["env_steps"]) for row in mine]
+        mean = [float(row["eval_return_mean"]) for row in mine]
+        sd = [float(row["eval_return_sd"]) for row in mine]
+        parameters = summary.get(run, {}).get("parameters")
+        label = f"{run} ({parameters} parameters)" if parameters else run
+        line, = axis.plot(steps, mean, label=label)
+        axis.fill_between(steps, [m - d for m, d in zip(mean, sd)], [m + d for m, d in zip(mean, sd)],
+                          alpha=0.2, color=line.get_color())
+    seeds = summary.get("seeds")
+    axis.set(xlabel="environment steps", ylabel="evaluation return" + (f" (mean +- sd, {seeds} seeds)" if seeds else ""),
+             title=run_dir.name)
+    return save_figure(figure, (axis,), run_dir / "curves.png")
+
+
 def plot_learning_curve(run_dir: Path) -> Path:
     entries = [json.loads(line) for line in open(run_dir / "metrics.jsonl") if line.strip()]
+    returns = [entry for entry in entries if entry.get("eval_return") is not None]
+    if returns:
+        return plot_es_learning_curve(run_dir, returns)
     evaluations = [entry for entry in entries if "eval_cost" in entry]
     if not evaluations:
         raise SystemExit(f"plot_runs.py: {run_dir}: metrics.jsonl has no evaluation yet")
@@ -227,6 +267,8 @@ def main(arguments):
         run_dir = Path(argument)
         if (run_dir / "scaling.csv").exists():
             print(plot_scaling(run_dir))
+        elif (run_dir / "curves.csv").exists():
+            print(plot_es_comparison(run_dir))
         elif (run_dir / "comparison.csv").exists():
             print(plot_comparison(run_dir))
         elif (run_dir / "figure2.csv").exists():
@@ -236,7 +278,8 @@ def main(arguments):
         elif (run_dir / "metrics.jsonl").exists():
             print(plot_learning_curve(run_dir))
         else:
-            print(f"plot_runs.py: {run_dir}: no comparison.csv, figure2.csv, smoothing.csv or metrics.jsonl", file=sys.stderr)
+            print(f"plot_runs.py: {run_dir}: no curves.csv, scaling.csv, comparison.csv, figure2.csv, smoothing.csv "
+                  "or metrics.jsonl", file=sys.stderr)
             return 2
     return 0
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# A short lqr_pg run, the lcs_smoothing example, a small value_sweep, a small DR-vs-SA comparison and a
-# small zo_lqr_scaling study, plotted: learning_curve.csv and non-empty PNGs must appear.
+# A short lqr_pg run, the lcs_smoothing example, a small value_sweep, a small DR-vs-SA comparison, a
+# small zo_lqr_scaling study and a tiny es_compare, plotted: learning_curve.csv and non-empty PNGs must appear.
 #   plot_runs_test.sh BIN_DIR SCRATCH_DIR
 set -euo pipefail
 bin=$1
@@ -22,4 +22,8 @@ test -s "$scratch/dr_vs_sa/cost_vs_step.png"
 "$bin/zo_lqr_scaling" --quiet --config data/configs/zo_lqr_scaling.json --set seeds=1 max_evaluations=20000 --out "$scratch/scaling" >/dev/null
 /usr/bin/python3 scripts/plot_runs.py "$scratch/scaling"
 test -s "$scratch/scaling/scaling.png"
+"$bin/es_compare" --quiet --config data/configs/es_compare_half_cheetah.json --set seeds=2 common.steps=2 common.eval_every=1 common.horizon=30 common.directions=4 common.top_directions=2 --out "$scratch/es_compare" >/dev/null
+/usr/bin/python3 scripts/plot_runs.py "$scratch/es_compare" "$scratch/es_compare/iso_ode_to_ode-seed1"
+test -s "$scratch/es_compare/curves.png" && test -s "$scratch/es_compare/iso_ode_to_ode-seed1/learning_curve.png"
+test "$(grep -c '^iso_ode_to_ode,' "$scratch/es_compare/curves.csv")" -eq 2   # evaluations at steps 1, 2
 echo "plot ok"
