@@ -8,8 +8,9 @@ cd "$(dirname "$0")/.."
 # libopenblas0-pthread replaces the reference BLAS/LAPACK behind Debian's LibTorch through the
 # alternatives system: dense factorisations (LU of a 400×400 chain) run about 7× faster.
 # libqhull-dev: Debian's MuJoCo CMake package names its headers' directory.
+# libmujoco-samples: the Control Suite humanoid model of the humanoid_stand environment.
 packages=(build-essential cmake git libtorch-dev libeigen3-dev nlohmann-json3-dev libgtest-dev
-          libcli11-dev libmujoco-dev libqhull-dev python3-matplotlib libopenblas0-pthread)
+          libcli11-dev libmujoco-dev libmujoco-samples libqhull-dev python3-matplotlib libopenblas0-pthread)
 if [[ "${1:-}" == "--tests" ]]; then packages+=(python3-torch); fi
 
 missing=()

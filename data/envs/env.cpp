@@ -2,6 +2,7 @@
 
 #include "data/envs/cartpole_balance.h"
 #include "data/envs/gym_locomotion.h"
+#include "data/envs/humanoid_stand.h"
 #include "data/envs/pendulum.h"
 #include "data/envs/swimmer.h"
 #include "src/error.h"
@@ -21,7 +22,8 @@ struct EnvRegistry {
       {"swimmer", [] { return std::make_unique<Swimmer>(); }},
       {"half_cheetah", [] { return std::make_unique<GymLocomotion>(half_cheetah_task()); }},
       {"hopper", [] { return std::make_unique<GymLocomotion>(hopper_task()); }},
-      {"walker2d", [] { return std::make_unique<GymLocomotion>(walker2d_task()); }}};
+      {"walker2d", [] { return std::make_unique<GymLocomotion>(walker2d_task()); }},
+      {"humanoid_stand", [] { return std::make_unique<HumanoidStand>(); }}};
 };
 
 EnvRegistry& registry() {
