@@ -3,6 +3,9 @@
 #include "src/error.h"
 #include "src/export/torchscript_export.h"
 
+#include <cmath>
+#include <sstream>
+
 namespace diffctl {
 
 PolicyImpl::PolicyImpl(int64_t observation_size, int64_t action_size,
@@ -51,7 +54,15 @@ torch::Tensor PolicyImpl::forward_batched(const ParameterBatch& parameters, cons
 }
 
 torch::Tensor PolicyImpl::forward_prepared(const ParameterBatch& prepared, const torch::Tensor& observations) const {
-  return act(prepared, normalizer_->forward(observations));
+  const torch::Tensor actions = act(prepared, normalizer_->forward(observations));
+  return action_clip_ > 0.0 ? actions.clamp(-action_clip_, action_clip_) : actions;
+}
+
+void PolicyImpl::set_action_clip(double bound) {
+  if (!(bound >= 0.0) || !std::isfinite(bound)) {
+    throw InputError("action_clip: expected a finite number >= 0, got " + std::to_string(bound));
+  }
+  action_clip_ = bound;
 }
 
 int64_t PolicyImpl::parameter_count() const {
@@ -112,6 +123,10 @@ torch::jit::Module PolicyImpl::to_torchscript() const {
     torch::NoGradGuard no_grad;
     for (const auto& entry : prepare(parameter_batch())) tensors.emplace_back(entry.key(), entry.value()[0]);
   }
+  std::ostringstream clip_source;
+  clip_source.precision(17);
+  if (action_clip_ > 0.0) clip_source << "    actions = actions.clamp(" << -action_clip_ << ", " << action_clip_ << ")\n";
+  const std::string clip = clip_source.str();
   const std::string forward_source =
       "def forward(self, observations: Tensor) -> Tensor:\n"
       "    x = observations.to(self.normalizer_mean.dtype)\n"
@@ -119,7 +134,7 @@ torch::jit::Module PolicyImpl::to_torchscript() const {
       "    if single:\n"
       "        x = x.unsqueeze(0)\n" +
       normalizer_->torchscript_statements("x", "    ") +
-      "    actions = self.act(x)\n"
+      "    actions = self.act(x)\n" + clip +
       "    if single:\n"
       "        actions = actions.squeeze(0)\n"
       "    return actions.to(observations.dtype)\n";

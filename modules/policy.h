@@ -46,6 +46,12 @@ class PolicyImpl : public torch::nn::Module {
 
   int64_t observation_size() const { return observation_size_; }
   int64_t action_size() const { return action_size_; }
+  // Actions clamped to [−bound, bound] (0: unclamped, the default), in forward, the batched
+  // calls and the export: a policy whose output scale it cannot shrink (the ODEtoODE
+  // policies' orthonormal frames) then stays within the actuators' range, so that a task
+  // charging the raw action (Gym's control costs) does not charge what the motors clip.
+  void set_action_clip(double bound);
+  double action_clip() const { return action_clip_; }
   ObservationNormalizer& normalizer() { return normalizer_; }
   const ObservationNormalizer& normalizer() const { return normalizer_; }
   Manifold manifold_of(const std::string& parameter_name) const;
@@ -85,6 +91,7 @@ class PolicyImpl : public torch::nn::Module {
   int64_t action_size_;
   ObservationNormalizer normalizer_;
   std::map<std::string, Manifold> manifolds_;
+  double action_clip_ = 0.0;
 };
 
 }  // namespace diffctl

@@ -35,6 +35,7 @@ EsTrainOptions EsTrainOptions::from_config(ConfigReader& reader) {
   o.normalize_by_std = reader.boolean("normalize_by_std", o.normalize_by_std);
   o.reward_shift = reader.number("reward_shift", o.reward_shift);
   o.normalize_observations = reader.boolean("normalize_observations", o.normalize_observations);
+  o.action_clip = reader.number("action_clip", o.action_clip, 0.0);
   o.episodes = reader.integer("episodes", o.episodes, 1);
   o.eval_episodes = reader.integer("eval_episodes", o.eval_episodes, 1);
   o.horizon = reader.integer("horizon", o.horizon, 0);
@@ -108,6 +109,7 @@ EsTrainer::EsTrainer(ConfigReader& config, torch::Device device)
   evaluation_pool_ = std::make_unique<RolloutPool>(
       factory, RolloutOptions().episodes(options_.eval_episodes).threads(options_.threads).horizon(options_.horizon));
   policy_ = make_policy(options_, training_pool_->observation_size(), training_pool_->action_size(), generator());
+  policy_->set_action_clip(options_.action_clip);
   GradientEstimatorOptions estimator;
   estimator.kind = EstimatorKind::antithetic_es;
   estimator.radius = options_.sigma;

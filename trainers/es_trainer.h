@@ -28,6 +28,7 @@ struct EsTrainOptions {
   bool normalize_by_std = true;
   double reward_shift = 0.0;  // subtracted per step from training returns (ARS, alive bonuses)
   bool normalize_observations = true;
+  double action_clip = 0.0;   // actions clamped to ±action_clip (0: not), exported too
   int64_t episodes = 1;       // per perturbation
   int64_t eval_episodes = 10;
   int64_t horizon = 0;        // 0: the environment's episode length

@@ -143,6 +143,23 @@ TEST(Policy, BatchedCopiesEqualSeparatePoliciesForEveryPolicy) {
   }
 }
 
+// action_clip bounds every path's actions (forward, K batched copies, the export) and
+// leaves actions inside the bound as they were.
+TEST(Policy, ActionClipBoundsEveryPathAndTheExport) {
+  IsoOdeToOdePolicy policy(IsoOdeToOdePolicyOptions(3, 2).hidden_size(4), make_generator(9));
+  const auto x = 4.0 * torch::randn({6, 3}, torch::kFloat64);
+  const auto raw = policy->forward(x);
+  ASSERT_GT(raw.abs().max().item<double>(), 1.0);  // something to clip
+  policy->set_action_clip(1.0);
+  const auto clipped = policy->forward(x);
+  EXPECT_TRUE(torch::equal(clipped, raw.clamp(-1.0, 1.0)));
+  const auto batched = policy->forward_batched(policy->parameter_batch(), x.unsqueeze(0))[0];
+  EXPECT_TRUE(torch::equal(batched, clipped));
+  auto exported = policy->to_torchscript();
+  EXPECT_TRUE(TensorsNear(exported.forward({x}).toTensor(), clipped, 1e-12));
+  EXPECT_THROW(policy->set_action_clip(-1.0), InputError);
+}
+
 struct ExportCase {
   std::string name;
   std::shared_ptr<PolicyImpl> policy;
