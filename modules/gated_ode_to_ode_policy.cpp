@@ -1,27 +1,22 @@
 #include "modules/gated_ode_to_ode_policy.h"
 
 #include "src/error.h"
+#include "src/seeding.h"
 
 #include <cmath>
 
 namespace diffctl {
 
-namespace {
-c10::optional<at::Generator> as_source(const std::optional<at::Generator>& generator) {
-  return generator ? c10::optional<at::Generator>(*generator) : c10::nullopt;
-}
-}  // namespace
-
 GatedOdeToOdePolicyImpl::GatedOdeToOdePolicyImpl(const GatedOdeToOdePolicyOptions& options_,
                                                  std::optional<at::Generator> generator)
     : OdeToOdePolicyImpl(options_.observation_size(), options_.action_size(), options_.hidden_size(),
-                         options_.flow_steps(), as_source(generator)),
+                         options_.flow_steps(), generator_or_global(generator)),
       options(options_) {
   const int64_t g = options.gates(), s = options.gate_width(), n = options.hidden_size();
   if (g < 1) throw InputError("gates: expected an integer >= 1, got " + std::to_string(g));
   if (s < 1) throw InputError("gate_width: expected an integer >= 1, got " + std::to_string(s));
   const auto float64 = torch::TensorOptions().dtype(torch::kFloat64);
-  auto gaussian = [&](std::vector<int64_t> shape) { return torch::randn(shape, as_source(generator), float64); };
+  auto gaussian = [&](std::vector<int64_t> shape) { return torch::randn(shape, generator_or_global(generator), float64); };
   register_policy_parameter("gate_coefficients", torch::full({g}, 1.0 / static_cast<double>(g), float64),
                             Manifold::free);
   register_policy_parameter("gate_in_weight", gaussian({g, s}), Manifold::free);

@@ -1,23 +1,19 @@
 #include "modules/iso_ode_to_ode_policy.h"
 
+#include "src/seeding.h"
+
 #include <cmath>
 
 namespace diffctl {
 
-namespace {
-c10::optional<at::Generator> as_source(const std::optional<at::Generator>& generator) {
-  return generator ? c10::optional<at::Generator>(*generator) : c10::nullopt;
-}
-}  // namespace
-
 IsoOdeToOdePolicyImpl::IsoOdeToOdePolicyImpl(const IsoOdeToOdePolicyOptions& options_,
                                              std::optional<at::Generator> generator)
     : OdeToOdePolicyImpl(options_.observation_size(), options_.action_size(), options_.hidden_size(),
-                         options_.flow_steps(), as_source(generator)),
+                         options_.flow_steps(), generator_or_global(generator)),
       options(options_) {
   const int64_t n = options.hidden_size();
   auto symmetric = [&] {
-    const auto G = torch::randn({n, n}, as_source(generator), torch::kFloat64) / std::sqrt(static_cast<double>(n));
+    const auto G = torch::randn({n, n}, generator_or_global(generator), torch::kFloat64) / std::sqrt(static_cast<double>(n));
     return 0.5 * (G + G.t());
   };
   register_policy_parameter("flow_q", symmetric(), Manifold::symmetric);

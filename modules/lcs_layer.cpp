@@ -1,6 +1,7 @@
 #include "modules/lcs_layer.h"
 
 #include "src/error.h"
+#include "src/seeding.h"
 #include "src/lcp/p_matrix.h"
 
 #include <torch/torch.h>
@@ -42,7 +43,7 @@ LCSLayerImpl::LCSLayerImpl(const LCSLayerOptions& options_, std::optional<at::Ge
   const int64_t nx = options.state_dim();
   const int64_t nu = options.input_dim();
   const int64_t nl = options.contact_dim();
-  const c10::optional<at::Generator> source = generator ? c10::optional<at::Generator>(*generator) : c10::nullopt;
+  const c10::optional<at::Generator> source = generator_or_global(generator);
   auto random = [&](int64_t rows, int64_t columns) {
     return torch::randn({rows, columns}, source, torch::kFloat64) *
            (0.5 / std::sqrt(static_cast<double>(std::max<int64_t>(columns, 1))));

@@ -2,6 +2,7 @@
 
 #include "src/config/config_reader.h"
 #include "src/error.h"
+#include "src/seeding.h"
 
 #include <cmath>
 #include <sstream>
@@ -47,7 +48,7 @@ MlpPolicyImpl::MlpPolicyImpl(const MlpPolicyOptions& options_, std::optional<at:
   sizes.insert(sizes.end(), options.hidden_sizes().begin(), options.hidden_sizes().end());
   sizes.push_back(options.action_size());
   const auto float64 = torch::TensorOptions().dtype(torch::kFloat64);
-  const c10::optional<at::Generator> source = generator ? c10::optional<at::Generator>(*generator) : c10::nullopt;
+  const c10::optional<at::Generator> source = generator_or_global(generator);
   for (int64_t layer = 0; layer + 1 < static_cast<int64_t>(sizes.size()); ++layer) {
     const int64_t fan_in = sizes[layer], fan_out = sizes[layer + 1];
     const double bound = 1.0 / std::sqrt(static_cast<double>(fan_in));

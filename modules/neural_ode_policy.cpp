@@ -1,6 +1,7 @@
 #include "modules/neural_ode_policy.h"
 
 #include "src/error.h"
+#include "src/seeding.h"
 
 #include <cmath>
 #include <sstream>
@@ -24,12 +25,6 @@ NeuralOdeKind neural_ode_kind(const std::string& name) {
   throw InputError("policy: expected deep_resnet, base_ode, nanode or hypernet, got \"" + name + "\"");
 }
 
-namespace {
-c10::optional<at::Generator> as_source(const std::optional<at::Generator>& generator) {
-  return generator ? c10::optional<at::Generator>(*generator) : c10::nullopt;
-}
-}  // namespace
-
 NeuralOdePolicyImpl::NeuralOdePolicyImpl(const NeuralOdePolicyOptions& options_, std::optional<at::Generator> generator)
     : PolicyImpl(options_.observation_size(), options_.action_size(),
                  ObservationNormalizerOptions(options_.observation_size())),
@@ -42,7 +37,7 @@ NeuralOdePolicyImpl::NeuralOdePolicyImpl(const NeuralOdePolicyOptions& options_,
   if (options.hypernet_width() < 1) {
     throw InputError("hypernet_width: expected an integer >= 1, got " + std::to_string(options.hypernet_width()));
   }
-  const auto source = as_source(generator);
+  const auto source = generator_or_global(generator);
   const auto float64 = torch::TensorOptions().dtype(torch::kFloat64);
   // Like torch::nn::Linear: uniform ±1/√fan_in.
   auto uniform = [&](std::vector<int64_t> shape, int64_t fan_in) {

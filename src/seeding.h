@@ -4,6 +4,7 @@
 #include <torch/types.h>
 
 #include <cstdint>
+#include <optional>
 
 namespace diffctl {
 
@@ -16,6 +17,12 @@ at::Generator make_generator(uint64_t seed);
 // Takes the generator by value: a handle sharing the same state.
 torch::Tensor generator_state(at::Generator generator);
 void restore_generator_state(at::Generator& generator, const torch::Tensor& state);
+
+// The std::optional generator modules take, as the c10::optional the tensor factories take
+// (nullopt: LibTorch's global generator).
+inline c10::optional<at::Generator> generator_or_global(const std::optional<at::Generator>& generator) {
+  return generator ? c10::optional<at::Generator>(*generator) : c10::nullopt;
+}
 
 // Seeds LibTorch's global generators (module initialisation, anything not given a
 // generator explicitly).
