@@ -3,6 +3,7 @@
 #include "data/data_path.h"
 #include "data/envs/env.h"
 #include "data/envs/gym_locomotion.h"
+#include "src/error.h"
 #include "src/random/counter_random.h"
 
 #include <gtest/gtest.h>
@@ -154,6 +155,17 @@ TEST(GymLocomotion, TheFloorHoldsTheCheetahUp) {
   const int torso = mj_name2id(&cheetah.model(), mjOBJ_BODY, "torso");
   EXPECT_GT(cheetah.data().xpos[3 * torso + 2], 0.3);
   EXPECT_LT(std::abs(cheetah.data().qvel[0]), 0.5);
+}
+
+TEST(GymLocomotion, AMissingModelFileIsAnInputErrorNamingIt) {
+  LocomotionTask task = hopper_task();
+  task.model_file = "mujoco/no_such_robot.xml";
+  try {
+    GymLocomotion env(task);
+    FAIL() << "no error";
+  } catch (const InputError& error) {
+    EXPECT_NE(std::string(error.what()).find("mujoco/no_such_robot.xml: not found"), std::string::npos) << error.what();
+  }
 }
 
 }  // namespace

@@ -2,6 +2,7 @@
 // reward against their definitions, computed independently from MuJoCo's state.
 #include "data/envs/env.h"
 #include "data/envs/humanoid_stand.h"
+#include "src/error.h"
 #include "src/random/counter_random.h"
 
 #include <gtest/gtest.h>
@@ -106,6 +107,15 @@ TEST(HumanoidStand, ALimpHumanoidFallsAndEarnsLittle) {
   }
   EXPECT_LT(observation[21], 0.8);  // head height
   EXPECT_LT(late_reward, 0.05);
+}
+
+TEST(HumanoidStand, AMissingModelFileIsAnInputErrorNamingIt) {
+  try {
+    HumanoidStand env("/nonexistent/humanoid.xml");
+    FAIL() << "no error";
+  } catch (const InputError& error) {
+    EXPECT_NE(std::string(error.what()).find("/nonexistent/humanoid.xml: not found"), std::string::npos) << error.what();
+  }
 }
 
 }  // namespace
