@@ -1,5 +1,6 @@
 #include "modules/ode_to_ode_policy.h"
 
+#include "modules/ode_to_ode_inference.h"
 #include "src/error.h"
 
 #include <torch/linalg.h>
@@ -62,7 +63,17 @@ std::vector<torch::Tensor> OdeToOdePolicyImpl::hidden_states(const ParameterBatc
 }
 
 torch::Tensor OdeToOdePolicyImpl::act(const ParameterBatch& prepared, const torch::Tensor& observations) const {
+  const auto& input = prepared[input_transposed() ? "input_frame" : "omega_in"];
+  if (ode_to_ode_act_cpu_applies({observations, input, prepared["flow"], prepared["bias"], prepared["output_frame"]})) {
+    return ode_to_ode_act_cpu(observations, input, input_transposed(), prepared["flow"], prepared["bias"],
+                              prepared["output_frame"], 1.0 / static_cast<double>(flow_steps_));
+  }
   return torch::bmm(hidden_states(prepared, observations).back(), prepared["output_frame"]);
+}
+
+int64_t OdeToOdePolicyImpl::lockstep_episodes() const {
+  const auto& start = named_parameters(/*recurse=*/false)["flow_start"];
+  return start.device().is_cpu() && start.scalar_type() == torch::kFloat64 ? 4 : PolicyImpl::lockstep_episodes();
 }
 
 std::string OdeToOdePolicyImpl::torchscript_act() const {

@@ -43,6 +43,11 @@ class PolicyImpl : public torch::nn::Module {
   // prepare, then call forward_prepared. Derived entries keep the leading K dimension.
   ParameterBatch prepare(const ParameterBatch& parameters) const { return derive(parameters); }
   torch::Tensor forward_prepared(const ParameterBatch& prepared, const torch::Tensor& observations) const;
+  // How many episodes a rollout should step in lockstep per batched call: enough to
+  // amortise the call's fixed cost (LibTorch dispatches each op in about a microsecond),
+  // few enough that threads share the episodes evenly and that calls stop early when
+  // episodes terminate at different times.
+  virtual int64_t lockstep_episodes() const { return 32; }
 
   int64_t observation_size() const { return observation_size_; }
   int64_t action_size() const { return action_size_; }

@@ -14,8 +14,8 @@ RolloutPool::RolloutPool(EnvFactory make_env, RolloutOptions options)
     : make_env_(std::move(make_env)), options_(options) {
   if (options_.episodes() < 1) throw InputError("rollout episodes: expected an integer >= 1, got " + std::to_string(options_.episodes()));
   if (options_.threads() < 1) throw InputError("rollout threads: expected an integer >= 1, got " + std::to_string(options_.threads()));
-  if (options_.block_episodes() < 1) {
-    throw InputError("rollout block_episodes: expected an integer >= 1, got " + std::to_string(options_.block_episodes()));
+  if (options_.block_episodes() < 0) {
+    throw InputError("rollout block_episodes: expected an integer >= 0, got " + std::to_string(options_.block_episodes()));
   }
   if (options_.horizon() < 0) throw InputError("rollout horizon: expected an integer >= 0, got " + std::to_string(options_.horizon()));
   auto probe = make_env_();
@@ -26,8 +26,8 @@ RolloutPool::RolloutPool(EnvFactory make_env, RolloutOptions options)
   envs_[0].push_back(std::move(probe));
 }
 
-std::vector<RolloutPool::Block> RolloutPool::blocks(int64_t copies) const {
-  const int64_t episodes = options_.episodes(), size = options_.block_episodes();
+std::vector<RolloutPool::Block> RolloutPool::blocks(int64_t copies, int64_t size) const {
+  const int64_t episodes = options_.episodes();
   std::vector<Block> result;
   if (episodes >= size) {
     // Each copy's episodes in near-equal parts of at most `size`.
@@ -67,7 +67,8 @@ RolloutResult RolloutPool::run(const PolicyImpl& policy, const ParameterBatch& p
   if (parameters.is_empty()) throw Error("RolloutPool::run: no parameters");
   const int64_t copies = parameters.front().value().size(0);
   const int64_t episodes = options_.episodes();
-  const auto work = blocks(copies);
+  const auto work =
+      blocks(copies, options_.block_episodes() > 0 ? options_.block_episodes() : policy.lockstep_episodes());
   const auto dtype = policy.normalizer()->mean.scalar_type();
   ParameterBatch prepared;
   {

@@ -18,10 +18,11 @@ struct RolloutOptions {
   TORCH_ARG(int64_t, episodes) = 1;
   // Worker threads (T); each owns its environment instances.
   TORCH_ARG(int64_t, threads) = 1;
-  // Episodes stepped in lockstep with one policy call per time step. Blocks are cut from
-  // (K copies × N episodes) by this size alone, never by the thread count, so every
-  // episode sees the same batched arithmetic — and returns are bit-identical — for any T.
-  TORCH_ARG(int64_t, block_episodes) = 32;
+  // Episodes stepped in lockstep with one policy call per time step; 0 takes the policy's
+  // lockstep_episodes(). Blocks are cut from (K copies × N episodes) by this size alone,
+  // never by the thread count, so every episode sees the same batched arithmetic — and
+  // returns are bit-identical — for any T.
+  TORCH_ARG(int64_t, block_episodes) = 0;
   // Steps per episode at most; 0 takes the environment's episode_length().
   TORCH_ARG(int64_t, horizon) = 0;
   // Also summarise every observation the episodes visit (for the policy's normaliser).
@@ -58,7 +59,7 @@ class RolloutPool {
   struct Block {
     int64_t first_copy, copies, first_episode, episodes;
   };
-  std::vector<Block> blocks(int64_t copies) const;
+  std::vector<Block> blocks(int64_t copies, int64_t size) const;
   std::vector<std::unique_ptr<Env>>& worker_envs(int64_t worker, int64_t count);
 
   EnvFactory make_env_;
