@@ -43,4 +43,12 @@ torch::Tensor CartPoleDynamics::step(const torch::Tensor& state, const torch::Te
   return runge_kutta4_step(state, dt_, derivative);
 }
 
+LcsDynamics::LcsDynamics(LCSLayer layer, std::optional<at::Generator> noise)
+    : layer_(std::move(layer)), noise_(std::move(noise)) {}
+
+torch::Tensor LcsDynamics::step(const torch::Tensor& state, const torch::Tensor& action) const {
+  check_batch(state, action, state_size(), action_size(), "LcsDynamics::step");
+  return layer_.ptr()->forward(state, action, noise_).next_state;
+}
+
 }  // namespace diffctl

@@ -1,11 +1,13 @@
 #pragma once
 
 #include "data/envs/cartpole.h"
+#include "modules/lcs_layer.h"
 #include "src/lqr/lqr_systems.h"
 
 #include <torch/types.h>
 
 #include <cstdint>
+#include <optional>
 
 namespace diffctl {
 
@@ -47,6 +49,22 @@ class CartPoleDynamics : public DifferentiableDynamics {
   CartPoleParameters physics_;
   torch::Tensor pole_length_;
   double dt_;
+};
+
+// A linear complementarity system as a model: x⁺ of an LCSLayer (its matrices, learnable
+// or fixed, and its smoothing mode), differentiable through the layer's implicit LCP
+// backward. Randomized smoothing draws from `noise` (the run's generator).
+class LcsDynamics : public DifferentiableDynamics {
+ public:
+  explicit LcsDynamics(LCSLayer layer, std::optional<at::Generator> noise = std::nullopt);
+  int64_t state_size() const override { return layer_->options.state_dim(); }
+  int64_t action_size() const override { return layer_->options.input_dim(); }
+  torch::Tensor step(const torch::Tensor& state, const torch::Tensor& action) const override;
+  LCSLayer layer() const { return layer_; }
+
+ private:
+  LCSLayer layer_;
+  std::optional<at::Generator> noise_;
 };
 
 }  // namespace diffctl

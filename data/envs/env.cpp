@@ -1,6 +1,7 @@
 #include "data/envs/env.h"
 
 #include "data/envs/cartpole_balance.h"
+#include "data/envs/cartpole_soft_walls.h"
 #include "data/envs/gym_locomotion.h"
 #include "data/envs/humanoid_stand.h"
 #include "data/envs/pendulum.h"
@@ -19,6 +20,7 @@ struct EnvRegistry {
   std::map<std::string, EnvFactory> factories{
       {"pendulum", [] { return std::make_unique<Pendulum>(); }},
       {"cartpole_balance", [] { return std::make_unique<CartPoleBalance>(); }},
+      {"cartpole_soft_walls", [] { return std::make_unique<CartPoleSoftWalls>(); }},
       {"swimmer", [] { return std::make_unique<Swimmer>(); }},
       {"half_cheetah", [] { return std::make_unique<GymLocomotion>(half_cheetah_task()); }},
       {"hopper", [] { return std::make_unique<GymLocomotion>(hopper_task()); }},

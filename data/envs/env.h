@@ -34,7 +34,7 @@ class Env {
 
 using EnvFactory = std::function<std::unique_ptr<Env>()>;
 
-// Environments by name: "pendulum", "cartpole_balance" and the MuJoCo tasks "swimmer",
+// Environments by name: "pendulum", "cartpole_balance", "cartpole_soft_walls" and the MuJoCo tasks "swimmer",
 // "half_cheetah", "hopper", "walker2d" and "humanoid_stand" are built in; a project adds its
 // own with register_env (names are unique).
 std::unique_ptr<Env> make_env(const std::string& name);

@@ -84,8 +84,8 @@ TEST(EnvRegistry, MakesEnvsByNameRejectsUnknownNamesAndTakesNewOnes) {
     FAIL() << "no error";
   } catch (const InputError& error) {
     EXPECT_NE(std::string(error.what())
-                  .find("\"cartpole_balance\", \"half_cheetah\", \"hopper\", \"humanoid_stand\", \"pendulum\", "
-                        "\"swimmer\", \"walker2d\""),
+                  .find("\"cartpole_balance\", \"cartpole_soft_walls\", \"half_cheetah\", \"hopper\", "
+                        "\"humanoid_stand\", \"pendulum\", \"swimmer\", \"walker2d\""),
               std::string::npos)
         << error.what();
   }
