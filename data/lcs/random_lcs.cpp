@@ -35,13 +35,20 @@ LCSMatrices random_lcs(const RandomLcsOptions& o, at::Generator generator) {
   return m;
 }
 
-Transitions sample_transitions(const LCSMatrices& m, const RandomLcsOptions& o, int64_t count,
+TransitionSampling benchmark_sampling(const RandomLcsOptions& o) {
+  return {torch::full({o.state_dim}, o.state_range, torch::kFloat64), o.input_range, o.observation_noise};
+}
+
+Transitions sample_transitions(const LCSMatrices& m, const TransitionSampling& o, int64_t count,
                                at::Generator generator) {
   m.validate();
   if (count < 1) throw InputError("transitions: expected a count >= 1, got " + std::to_string(count));
   const int64_t nx = m.A.size(-1), nu = m.B.size(-1), nl = m.C.size(-1);
+  if (!o.state_bounds.defined() || o.state_bounds.numel() != nx) {
+    throw InputError("transitions: state_bounds: expected " + std::to_string(nx) + " values");
+  }
   Transitions data;
-  data.state = uniform({count, nx}, o.state_range, generator);
+  data.state = uniform({count, nx}, 1.0, generator) * o.state_bounds.to(torch::kFloat64);
   data.input = uniform({count, nu}, o.input_range, generator);
   const auto q = data.state.matmul(m.D.t()) + data.input.matmul(m.E.t()) + m.d;
   const Eigen::MatrixXd F = to_eigen(m.F);

@@ -22,12 +22,20 @@ struct RandomLcsOptions {
 
 LCSMatrices random_lcs(const RandomLcsOptions& options, at::Generator generator);
 
-// Transitions of a system: x and u drawn as the options say, x⁺ of the exact LCS plus
-// observation noise; also the impulses λ (noise-free), for counting contact modes.
+// Transitions of a system: x and u uniform in boxes, x⁺ of the exact LCS (λ by Lemke's
+// method) plus Gaussian observation noise; also the noise-free impulses λ, for counting
+// contact modes.
 struct Transitions {
   torch::Tensor state, input, next_state, lambda;  // (count, ·), float64
 };
-Transitions sample_transitions(const LCSMatrices& matrices, const RandomLcsOptions& options, int64_t count,
+struct TransitionSampling {
+  torch::Tensor state_bounds;  // (n_x): x_j ~ U(−bound_j, bound_j)
+  double input_range = 1.0;    // u_j ~ U(−input_range, input_range)
+  double observation_noise = 0.0;
+};
+Transitions sample_transitions(const LCSMatrices& matrices, const TransitionSampling& sampling, int64_t count,
                                at::Generator generator);
+// The benchmark's sampling: x ~ state_range · U(−1, 1), u ~ input_range · U(−1, 1).
+TransitionSampling benchmark_sampling(const RandomLcsOptions& options);
 
 }  // namespace diffctl

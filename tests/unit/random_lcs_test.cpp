@@ -27,7 +27,7 @@ TEST(RandomLcs, DrawsSystemsWithPMatrixContactsFromTheSeed) {
 TEST(RandomLcs, TransitionsSolveTheirLcpAndCarryTheStatedNoise) {
   const RandomLcsOptions options;
   const auto m = random_lcs(options, make_generator(7));
-  const auto data = sample_transitions(m, options, 2000, make_generator(8));
+  const auto data = sample_transitions(m, benchmark_sampling(options), 2000, make_generator(8));
   const auto w = data.state.matmul(m.D.t()) + data.input.matmul(m.E.t()) + data.lambda.matmul(m.F.t()) + m.d;
   EXPECT_GE(data.lambda.min().item<double>(), 0.0);
   EXPECT_GE(w.min().item<double>(), -1e-9);
