@@ -1,5 +1,7 @@
 #include "modules/ode_to_ode_inference.h"
 
+#include "src/error.h"
+
 #include <Eigen/Core>
 
 namespace diffctl {
@@ -25,6 +27,15 @@ torch::Tensor ode_to_ode_act_cpu(const torch::Tensor& observations, const torch:
                                  const torch::Tensor& output_frame, double step) {
   const int64_t copies = observations.size(0), batch = observations.size(1), d = observations.size(2);
   const int64_t steps = flow.size(1), n = flow.size(2), m = output_frame.size(2);
+  const bool fits = observations.dim() == 3 && input.size(0) == copies && flow.size(0) == copies &&
+                    bias.size(0) == copies && output_frame.size(0) == copies &&
+                    input.size(input_transposed ? 1 : 2) == d && input.size(input_transposed ? 2 : 1) == n &&
+                    bias.size(1) == n && output_frame.size(1) == n;
+  if (!fits) {
+    throw InputError("ODEtoODE policy: observations of shape " + c10::str(observations.sizes()) + " for " +
+                     std::to_string(input.size(0)) + " parameter copies taking " +
+                     std::to_string(input.size(input_transposed ? 1 : 2)) + " observation components");
+  }
   const auto s_all = observations.contiguous(), input_all = input.contiguous(), flow_all = flow.contiguous(),
              bias_all = bias.contiguous(), output_all = output_frame.contiguous();
   auto actions = torch::empty({copies, batch, m}, observations.options());

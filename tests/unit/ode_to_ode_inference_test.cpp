@@ -2,6 +2,7 @@
 // the CPU in float64) against their LibTorch graph (taken while gradients are recorded).
 #include "modules/gated_ode_to_ode_policy.h"
 #include "modules/iso_ode_to_ode_policy.h"
+#include "src/error.h"
 #include "src/seeding.h"
 #include "support/tensor_matchers.h"
 
@@ -44,6 +45,14 @@ TEST(OdeToOdeInference, KernelMatchesTheGraphForBothEmbeddings) {
 TEST(OdeToOdeInference, KernelMatchesTheGraphForTheGatedFlow) {
   GatedOdeToOdePolicy policy(GatedOdeToOdePolicyOptions(8, 2).hidden_size(8).flow_steps(40), make_generator(5));
   expect_kernel_matches_graph(*policy, 6);
+}
+
+TEST(OdeToOdeInference, RejectsObservationsThatDoNotFitTheCopies) {
+  IsoOdeToOdePolicy policy(IsoOdeToOdePolicyOptions(5, 2).hidden_size(6), make_generator(7));
+  torch::NoGradGuard no_grad;
+  const auto batch = policy->parameter_batch();
+  EXPECT_ANY_THROW(policy->forward_batched(batch, torch::zeros({1, 3, 4}, torch::kFloat64)));
+  EXPECT_THROW(policy->forward_batched(batch, torch::zeros({2, 3, 5}, torch::kFloat64)), InputError);
 }
 
 }  // namespace
