@@ -17,9 +17,10 @@ testing::CommandResult lcs_fit(const std::string& arguments) {
   return run_command(executable("lcs_fit") + " " + arguments);
 }
 
-// The shipped cart-pole config learns the walls: on held-out transitions its exact LCS
-// predicts x⁺ ten times better than the best linear model (which cannot bend at a wall),
-// with the data's contact modes (free, either wall) all present in the model.
+// The shipped cart-pole config learns the walls (issue 11's acceptance figure): on held-out
+// transitions its exact LCS predicts x⁺ with a relative error below 1%, where the best
+// linear model (which cannot bend at a wall) is off by about a third, with the data's
+// contact modes (free, either wall) all present in the model.
 TEST(LcsFit, CartPoleModelLearnsTheWalls) {
   const std::string out = scratch_dir("lcs_fit_cartpole");
   const auto run = lcs_fit("--config data/configs/lcs_fit_cartpole.json --quiet --out " + out);
@@ -30,8 +31,9 @@ TEST(LcsFit, CartPoleModelLearnsTheWalls) {
   EXPECT_EQ(summary["data_modes"].get<int64_t>(), 3);
   EXPECT_GE(summary["model_modes"].get<int64_t>(), 3);
   const double error = summary["relative_error"].get<double>();
-  EXPECT_LT(error, 0.1 * summary["linear_relative_error"].get<double>());
-  EXPECT_LT(error, 0.05);
+  EXPECT_LT(error, 0.01);
+  EXPECT_GT(summary["linear_relative_error"].get<double>(), 0.2);
+  EXPECT_EQ(summary["restart_train_errors"].size(), 3u);
   const auto model = read_json(out + "/model.json");
   EXPECT_EQ(model["F"].size(), 2u);
   EXPECT_TRUE(std::filesystem::exists(out + "/metrics.jsonl"));
