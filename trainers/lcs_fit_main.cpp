@@ -11,14 +11,17 @@
 
 #include "data/envs/cartpole_soft_walls.h"
 #include "data/lcs/random_lcs.h"
+#include "data/lqr/lqr_instance.h"
 #include "src/config/config_reader.h"
 #include "src/error.h"
 #include "src/seeding.h"
+#include "src/training/progress_bar.h"
 #include "trainers/experiment.h"
 #include "trainers/lcs_model_fit.h"
 
 #include <torch/torch.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <limits>
@@ -26,14 +29,6 @@
 namespace {
 
 using namespace diffctl;
-
-nlohmann::json matrix_json(const torch::Tensor& matrix) {
-  const auto values = matrix.detach().to(torch::kCPU).contiguous();
-  if (values.dim() == 1) return std::vector<double>(values.data_ptr<double>(), values.data_ptr<double>() + values.numel());
-  nlohmann::json rows = nlohmann::json::array();
-  for (int64_t i = 0; i < values.size(0); ++i) rows.push_back(matrix_json(values[i]));
-  return rows;
-}
 
 // Least squares x⁺ ≈ [x, u, 1] W on the training transitions: what a model without
 // contacts can do.
@@ -53,18 +48,11 @@ class LcsFit : public Experiment {
     train_count_ = reader.integer("train_transitions", 2000, 1);
     test_count_ = reader.integer("test_transitions", 1000, 1);
     if (system_ == "cartpole_soft_walls") {
-      const auto bounds = reader.value("state_bounds", nlohmann::json{0.5, 0.5, 1.0, 2.0});
-      if (!bounds.is_array() || bounds.size() != 4) {
-        throw InputError(reader.path_of("state_bounds") + ": expected 4 numbers (x, θ, ẋ, θ̇)");
+      const auto bounds = reader.numbers("state_bounds", {0.5, 0.5, 1.0, 2.0});
+      if (bounds.size() != 4 || *std::min_element(bounds.begin(), bounds.end()) <= 0.0) {
+        throw InputError(reader.path_of("state_bounds") + ": expected 4 numbers > 0 (x, θ, ẋ, θ̇)");
       }
-      std::vector<double> values;
-      for (const auto& value : bounds) {
-        if (!value.is_number() || !(value.get<double>() > 0.0)) {
-          throw InputError(reader.path_of("state_bounds") + ": expected 4 numbers > 0, got " + bounds.dump());
-        }
-        values.push_back(value.get<double>());
-      }
-      sampling_.state_bounds = torch::tensor(values, torch::kFloat64);
+      sampling_.state_bounds = torch::tensor(bounds, torch::kFloat64);
       sampling_.input_range = reader.number("input_range", 2.0, 0.0, true);
       sampling_.observation_noise = reader.number("observation_noise", 0.0, 0.0);
     } else {
@@ -91,7 +79,7 @@ class LcsFit : public Experiment {
     test_ = sample_transitions(truth_, sampling_, test_count_, generator);
   }
 
-  nlohmann::json run(RunSink& sink, bool, bool) override {
+  nlohmann::json run(RunSink& sink, bool, bool quiet) override {
     const auto start = std::chrono::steady_clock::now();
     const auto elapsed = [&] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(); };
     const int64_t nx = truth_.A.size(0), nu = truth_.B.size(1), nl = truth_.C.size(1);
@@ -101,15 +89,17 @@ class LcsFit : public Experiment {
     LCSLayer model{nullptr};
     double best_train_error = std::numeric_limits<double>::infinity(), final_loss = NAN;
     nlohmann::json train_errors = nlohmann::json::array();
+    ProgressBar progress(restarts_ * fit_.steps, !quiet);
     for (int64_t restart = 0; restart < restarts_; ++restart) {
       LCSLayer candidate(LCSLayerOptions(nx, nu, nl), make_generator(seed_ + 1 + 2 * restart));
-      const auto losses = fit_lcs_model(*candidate, train_, fit_, make_generator(seed_ + 2 + 2 * restart));
-      for (size_t step = 0; step < losses.size(); ++step) {
-        if ((step + 1) % static_cast<size_t>(log_every_) == 0 || step + 1 == losses.size()) {
-          sink.log(restart * fit_.steps + static_cast<int64_t>(step + 1), elapsed(),
-                   {{"restart", restart}, {"loss", losses[step]}});
+      const auto on_step = [&](int64_t step, double loss) {
+        const int64_t overall = restart * fit_.steps + step;
+        if (step % log_every_ == 0 || step == fit_.steps || !std::isfinite(loss)) {
+          sink.log(overall, elapsed(), {{"restart", restart}, {"loss", loss}});
         }
-      }
+        progress.update(overall, "loss " + std::to_string(loss));
+      };
+      const auto losses = fit_lcs_model(*candidate, train_, fit_, make_generator(seed_ + 2 + 2 * restart), on_step);
       const double train_error = std::isfinite(losses.back())
                                      ? relative_error(predict_exact(*candidate, train_.state, train_.input).next_state,
                                                       train_.next_state)
@@ -121,13 +111,15 @@ class LcsFit : public Experiment {
         model = candidate;
       }
     }
+    progress.finish();
     if (!model) return {{"status", "diverged"}, {"restarts", restarts_}, {"wall_time_s", elapsed()}};
     const LCSStep prediction = predict_exact(*model, test_.state, test_.input);
     const LCSMatrices learned = model->matrices();
-    sink.write_text("model.json", nlohmann::json{{"A", matrix_json(learned.A)}, {"B", matrix_json(learned.B)},
-                                                 {"C", matrix_json(learned.C)}, {"D", matrix_json(learned.D)},
-                                                 {"E", matrix_json(learned.E)}, {"F", matrix_json(learned.F)},
-                                                 {"c", matrix_json(learned.c)}, {"d", matrix_json(learned.d)}}
+    const auto vector_json = [](const torch::Tensor& vector) { return matrix_to_json(vector.unsqueeze(0))[0]; };
+    sink.write_text("model.json", nlohmann::json{{"A", matrix_to_json(learned.A)}, {"B", matrix_to_json(learned.B)},
+                                                 {"C", matrix_to_json(learned.C)}, {"D", matrix_to_json(learned.D)},
+                                                 {"E", matrix_to_json(learned.E)}, {"F", matrix_to_json(learned.F)},
+                                                 {"c", vector_json(learned.c)}, {"d", vector_json(learned.d)}}
                                           .dump(2) +
                                       "\n");
     return {{"status", "converged"},

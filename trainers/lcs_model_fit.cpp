@@ -22,7 +22,8 @@ LcsFitOptions LcsFitOptions::from_config(ConfigReader& reader) {
 }
 
 std::vector<double> fit_lcs_model(LCSLayerImpl& model, const Transitions& data, const LcsFitOptions& options,
-                                  at::Generator generator) {
+                                  at::Generator generator,
+                                  const std::function<void(int64_t step, double loss)>& on_step) {
   const int64_t count = data.state.size(0);
   if (count < 1) throw InputError("model fit: no transitions");
   if (!data.state.isfinite().all().item<bool>() || !data.input.isfinite().all().item<bool>() ||
@@ -49,6 +50,7 @@ std::vector<double> fit_lcs_model(LCSLayerImpl& model, const Transitions& data, 
     loss.backward();
     optimizer.step();
     losses.push_back(loss.item<double>());
+    if (on_step) on_step(step + 1, losses.back());
     if (!std::isfinite(losses.back())) break;
   }
   return losses;

@@ -6,6 +6,7 @@
 #include <ATen/core/Generator.h>
 
 #include <cstdint>
+#include <functional>
 #include <vector>
 
 namespace diffctl {
@@ -29,9 +30,11 @@ struct LcsFitOptions {
 
 // Fits the learnable matrices of `model` to transitions by the prediction loss (3.1) of
 // lcs-first-order-policy-gradient.md, L = ½ Σ ‖f(x, u) − x⁺‖², on minibatches (averaged),
-// through the layer's implicit LCP backward. Returns the minibatch losses per step.
+// through the layer's implicit LCP backward. Calls on_step(step, loss) after each step
+// (1-based) and returns the minibatch losses; stops early at a non-finite loss.
 std::vector<double> fit_lcs_model(LCSLayerImpl& model, const Transitions& data, const LcsFitOptions& options,
-                                  at::Generator generator);
+                                  at::Generator generator,
+                                  const std::function<void(int64_t step, double loss)>& on_step = {});
 
 // One-step prediction of the model's exact LCS (μ = 0): x⁺ and λ for every transition.
 LCSStep predict_exact(LCSLayerImpl& model, const torch::Tensor& state, const torch::Tensor& input);

@@ -15,19 +15,6 @@ namespace {
 
 const std::vector<std::string> kDomains{"chain", "four_rooms", "mountain_car"};
 
-std::vector<double> number_list(ConfigReader& reader, const std::string& key, const std::vector<double>& defaults) {
-  const nlohmann::json value = reader.value(key, defaults);
-  if (!value.is_array() || value.empty()) {
-    throw InputError(reader.path_of(key) + ": expected a non-empty array of numbers, got " + describe_json(value));
-  }
-  std::vector<double> numbers;
-  for (const auto& item : value) {
-    if (!item.is_number()) throw InputError(reader.path_of(key) + ": expected numbers, got " + describe_json(item));
-    numbers.push_back(item.get<double>());
-  }
-  return numbers;
-}
-
 // Step sizes 2^i for the domain's exponent range per parameterization (Table 1).
 std::map<std::string, std::vector<double>> read_step_sizes(ConfigReader& reader, const std::string& domain) {
   const bool chain = domain == "chain";
@@ -37,7 +24,7 @@ std::map<std::string, std::vector<double>> read_step_sizes(ConfigReader& reader,
       const std::vector<double> defaults =
           parameterization == "explicit" ? (chain ? std::vector<double>{-2, 3} : std::vector<double>{2, 7})
                                          : (chain ? std::vector<double>{-8, -3} : std::vector<double>{-3, 2});
-      const auto range = number_list(section, parameterization + "_log2_range", defaults);
+      const auto range = section.numbers(parameterization + "_log2_range", defaults);
       if (range.size() != 2 || range[0] > range[1]) {
         throw InputError(section.path_of(parameterization + "_log2_range") + ": expected [low, high] exponents");
       }
@@ -74,8 +61,8 @@ ValueSweepOptions ValueSweepOptions::from_config(ConfigReader& reader) {
   ValueSweepOptions o;
   o.domains = reader.choices("domains", kDomains, kDomains);
   if (o.domains.empty()) throw InputError("domains: expected at least one of \"chain\", \"four_rooms\", \"mountain_car\"");
-  o.etas = number_list(reader, "etas", {0.8, 0.9, 0.95, 0.975});
-  o.reward_offsets = number_list(reader, "reward_offsets", {0.0, 0.25, 0.5, 0.75, 1.0});
+  o.etas = reader.numbers("etas", {0.8, 0.9, 0.95, 0.975});
+  o.reward_offsets = reader.numbers("reward_offsets", {0.0, 0.25, 0.5, 0.75, 1.0});
   o.seeds = reader.integer("seeds", 20, 1);
   o.first_seed = reader.integer("seed", 0, 0);
   o.figure2_eta = reader.number("figure2_eta", 0.95, 0.0, false, 1.0);

@@ -144,6 +144,19 @@ std::string ConfigReader::choice(const std::string& key, const std::string& defa
   return value;
 }
 
+std::vector<double> ConfigReader::numbers(const std::string& key, const std::vector<double>& default_value) {
+  const nlohmann::json list = value(key, default_value);
+  if (!list.is_array() || list.empty()) {
+    throw InputError(path_of(key) + ": expected a non-empty array of numbers, got " + describe_json(list));
+  }
+  std::vector<double> result;
+  for (const auto& item : list) {
+    if (!item.is_number()) throw InputError(path_of(key) + ": expected numbers, got " + describe_json(item));
+    result.push_back(item.get<double>());
+  }
+  return result;
+}
+
 std::vector<std::string> ConfigReader::choices(const std::string& key,
                                                const std::vector<std::string>& default_value,
                                                const std::vector<std::string>& allowed) {

@@ -33,6 +33,8 @@ class ConfigReader {
   std::vector<std::string> choices(const std::string& key,
                                    const std::vector<std::string>& default_value,
                                    const std::vector<std::string>& allowed);
+  // A non-empty list of numbers (the caller checks their count and range).
+  std::vector<double> numbers(const std::string& key, const std::vector<double>& default_value);
   // Any JSON value; the caller validates it (e.g. a matrix) and reports with path_of(key).
   nlohmann::json value(const std::string& key, const nlohmann::json& default_value);
 
