@@ -21,6 +21,10 @@
   log-log slopes and each seed as a point (zeroth-order-lqr-proofs.md, Figures 3-4).
 - An lcs_smoothing run (smoothing.csv): smoothing.png, lambda(z) and dlambda/dz per smoothing
   mode and the contact-aware centering mu(z) (lcs-first-order-policy-gradient.md, section 4).
+- An fopg_diagnostics run (diagnostics.csv): diagnostics.png, the first-order gradient's
+  variance and bias against the smoothing strength (at the longest horizon) and against the
+  horizon H (at each mode's middle strength), per smoothing mode, the exact mode as reference
+  (Propositions 3.4, 3.5, 4.3).
 """
 import csv
 import json
@@ -165,6 +169,39 @@ def plot_smoothing(run_dir: Path) -> Path:
     return save_figure(figure, (impulse_axis, slope_axis, mu_axis), run_dir / "smoothing.png")
 
 
+def plot_diagnostics(run_dir: Path) -> Path:
+    rows = list(csv.DictReader(open(run_dir / "diagnostics.csv")))
+    horizons = sorted({int(row["horizon"]) for row in rows})
+    modes = [mode for mode in dict.fromkeys(row["mode"] for row in rows) if mode != "exact"]
+    figure, axes = plt.subplots(2, 2, figsize=(11, 8))
+    longest = [row for row in rows if int(row["horizon"]) == horizons[-1]]
+    exact = {int(row["horizon"]): row for row in rows if row["mode"] == "exact"}
+    for mode in modes:
+        points = [row for row in longest if row["mode"] == mode]
+        strengths = [float(row["strength"]) for row in points]
+        label = mode.replace("_", "-") + (" (mu)" if mode == "constant" else " (sigma)")
+        axes[0][0].loglog(strengths, [float(row["variance"]) for row in points], marker="o", label=label)
+        axes[0][1].loglog(strengths, [float(row["bias"]) for row in points], marker="o", label=label)
+        middle = sorted({row["strength"] for row in rows if row["mode"] == mode}, key=float)
+        middle = middle[len(middle) // 2]
+        by_horizon = [row for row in rows if row["mode"] == mode and row["strength"] == middle]
+        axes[1][0].semilogy([int(r["horizon"]) for r in by_horizon], [float(r["variance"]) for r in by_horizon],
+                            marker="o", label=f"{label} = {float(middle):g}")
+        axes[1][1].semilogy([int(r["horizon"]) for r in by_horizon], [float(r["bias"]) for r in by_horizon],
+                            marker="o", label=f"{label} = {float(middle):g}")
+    axes[0][0].axhline(float(exact[horizons[-1]]["variance"]), color="black", linestyle=":", label="exact")
+    axes[0][1].axhline(float(exact[horizons[-1]]["bias_floor"]), color="black", linestyle=":",
+                       label="sampling floor")
+    axes[1][0].semilogy(horizons, [float(exact[h]["variance"]) for h in horizons], "k:", marker="s", label="exact")
+    axes[1][1].semilogy(horizons, [float(exact[h]["bias_floor"]) for h in horizons], "k:", marker="s",
+                        label="sampling floor")
+    axes[0][0].set(xlabel="smoothing strength", ylabel="tr Cov(gradient)", title=f"Variance, H = {horizons[-1]}")
+    axes[0][1].set(xlabel="smoothing strength", ylabel="||E gradient - reference||", title=f"Bias, H = {horizons[-1]}")
+    axes[1][0].set(xlabel="horizon H", ylabel="tr Cov(gradient)", title="Variance against H")
+    axes[1][1].set(xlabel="horizon H", ylabel="||E gradient - reference||", title="Bias against H")
+    return save_figure(figure, [axis for row in axes for axis in row], run_dir / "diagnostics.png")
+
+
 def plot_value_sweep(run_dir: Path) -> Path:
     rows2 = list(csv.DictReader(open(run_dir / "figure2.csv")))
     domains = list(dict.fromkeys(row["domain"] for row in rows2))
@@ -275,10 +312,13 @@ def main(arguments):
             print(plot_value_sweep(run_dir))
         elif (run_dir / "smoothing.csv").exists():
             print(plot_smoothing(run_dir))
+        elif (run_dir / "diagnostics.csv").exists():
+            print(plot_diagnostics(run_dir))
         elif (run_dir / "metrics.jsonl").exists():
             print(plot_learning_curve(run_dir))
         else:
-            print(f"plot_runs.py: {run_dir}: no curves.csv, scaling.csv, comparison.csv, figure2.csv, smoothing.csv "
+            print(f"plot_runs.py: {run_dir}: no curves.csv, scaling.csv, comparison.csv, figure2.csv, smoothing.csv, "
+                  "diagnostics.csv "
                   "or metrics.jsonl", file=sys.stderr)
             return 2
     return 0

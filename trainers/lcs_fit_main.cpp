@@ -84,34 +84,21 @@ class LcsFit : public Experiment {
     const auto elapsed = [&] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(); };
     const int64_t nx = truth_.A.size(0), nu = truth_.B.size(1), nl = truth_.C.size(1);
     sink.open_metrics(-1);
-    // Restarts from different initialisations; the one that predicts the training
-    // transitions best (exact LCS) is kept. Held-out data plays no part in the choice.
-    LCSLayer model{nullptr};
-    double best_train_error = std::numeric_limits<double>::infinity(), final_loss = NAN;
-    nlohmann::json train_errors = nlohmann::json::array();
     ProgressBar progress(restarts_ * fit_.steps, !quiet);
-    for (int64_t restart = 0; restart < restarts_; ++restart) {
-      LCSLayer candidate(LCSLayerOptions(nx, nu, nl), make_generator(seed_ + 1 + 2 * restart));
-      const auto on_step = [&](int64_t step, double loss) {
-        const int64_t overall = restart * fit_.steps + step;
-        if (step % log_every_ == 0 || step == fit_.steps || !std::isfinite(loss)) {
-          sink.log(overall, elapsed(), {{"restart", restart}, {"loss", loss}});
-        }
-        progress.update(overall, "loss " + std::to_string(loss));
-      };
-      const auto losses = fit_lcs_model(*candidate, train_, fit_, make_generator(seed_ + 2 + 2 * restart), on_step);
-      const double train_error = std::isfinite(losses.back())
-                                     ? relative_error(predict_exact(*candidate, train_.state, train_.input).next_state,
-                                                      train_.next_state)
-                                     : std::numeric_limits<double>::infinity();
-      train_errors.push_back(std::isfinite(train_error) ? nlohmann::json(train_error) : nlohmann::json(nullptr));
-      if (train_error < best_train_error) {
-        best_train_error = train_error;
-        final_loss = losses.back();
-        model = candidate;
-      }
-    }
+    const LcsFitResult fit = fit_lcs_model_with_restarts(
+        LCSLayerOptions(nx, nu, nl), train_, train_, fit_, restarts_, seed_, [&](int64_t restart, int64_t step, double loss) {
+          const int64_t overall = restart * fit_.steps + step;
+          if (step % log_every_ == 0 || step == fit_.steps || !std::isfinite(loss)) {
+            sink.log(overall, elapsed(), {{"restart", restart}, {"loss", loss}});
+          }
+          progress.update(overall, "loss " + std::to_string(loss));
+        });
     progress.finish();
+    LCSLayer model = fit.model;
+    nlohmann::json train_errors = nlohmann::json::array();
+    for (const double error : fit.train_errors) {
+      train_errors.push_back(std::isfinite(error) ? nlohmann::json(error) : nlohmann::json(nullptr));
+    }
     if (!model) return {{"status", "diverged"}, {"restarts", restarts_}, {"wall_time_s", elapsed()}};
     const LCSStep prediction = predict_exact(*model, test_.state, test_.input);
     const LCSMatrices learned = model->matrices();
@@ -130,9 +117,9 @@ class LcsFit : public Experiment {
             {"model_modes", count_contact_modes(prediction.lambda)},
             {"mode_agreement", contact_mode_agreement(test_.lambda, prediction.lambda)},
             {"solver_converged", prediction.summary.converged.all().item<bool>()},
-            {"train_relative_error", best_train_error},
+            {"train_relative_error", fit.train_error},
             {"restart_train_errors", train_errors},
-            {"final_loss", final_loss},
+            {"final_loss", fit.final_loss},
             {"wall_time_s", elapsed()}};
   }
 

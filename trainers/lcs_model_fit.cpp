@@ -2,11 +2,13 @@
 
 #include "src/config/config_reader.h"
 #include "src/error.h"
+#include "src/seeding.h"
 
 #include <torch/torch.h>
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <numeric>
 
 namespace diffctl {
@@ -54,6 +56,32 @@ std::vector<double> fit_lcs_model(LCSLayerImpl& model, const Transitions& data, 
     if (!std::isfinite(losses.back())) break;
   }
   return losses;
+}
+
+LcsFitResult fit_lcs_model_with_restarts(const LCSLayerOptions& layer, const Transitions& data,
+                                         const Transitions& judged_on, const LcsFitOptions& options,
+                                         int64_t restarts, uint64_t seed,
+                                         const std::function<void(int64_t restart, int64_t step, double loss)>& on_step) {
+  LcsFitResult result;
+  result.train_error = std::numeric_limits<double>::infinity();
+  for (int64_t restart = 0; restart < restarts; ++restart) {
+    LCSLayer candidate(layer, make_generator(seed + 1 + 2 * restart));
+    const auto losses = fit_lcs_model(*candidate, data, options, make_generator(seed + 2 + 2 * restart),
+                                      [&](int64_t step, double loss) {
+                                        if (on_step) on_step(restart, step, loss);
+                                      });
+    const double train_error = std::isfinite(losses.back())
+                                   ? relative_error(predict_exact(*candidate, judged_on.state, judged_on.input).next_state,
+                                                    judged_on.next_state)
+                                   : std::numeric_limits<double>::infinity();
+    result.train_errors.push_back(train_error);
+    if (train_error < result.train_error) {
+      result.train_error = train_error;
+      result.final_loss = losses.back();
+      result.model = candidate;
+    }
+  }
+  return result;
 }
 
 LCSStep predict_exact(LCSLayerImpl& model, const torch::Tensor& state, const torch::Tensor& input) {

@@ -36,6 +36,22 @@ std::vector<double> fit_lcs_model(LCSLayerImpl& model, const Transitions& data, 
                                   at::Generator generator,
                                   const std::function<void(int64_t step, double loss)>& on_step = {});
 
+// Fits `restarts` models (LCSLayer(layer, ·) from different initialisations: restart r is
+// initialised from make_generator(seed + 1 + 2r) and draws its minibatches from
+// make_generator(seed + 2 + 2r)) and keeps the one whose exact LCS predicts `judged_on`
+// best: the training transitions, or the part of them that matters to the caller (never
+// held-out data). on_step(restart, step, loss).
+struct LcsFitResult {
+  LCSLayer model{nullptr};             // none if every restart diverged
+  std::vector<double> train_errors;    // relative one-step error on judged_on per restart (+∞: diverged)
+  double train_error = 0.0;            // the kept model's
+  double final_loss = 0.0;             // the kept model's last minibatch loss
+};
+LcsFitResult fit_lcs_model_with_restarts(const LCSLayerOptions& layer, const Transitions& data,
+                                         const Transitions& judged_on, const LcsFitOptions& options,
+                                         int64_t restarts, uint64_t seed,
+                                         const std::function<void(int64_t restart, int64_t step, double loss)>& on_step = {});
+
 // One-step prediction of the model's exact LCS (μ = 0): x⁺ and λ for every transition.
 LCSStep predict_exact(LCSLayerImpl& model, const torch::Tensor& state, const torch::Tensor& input);
 

@@ -3,6 +3,7 @@
 #include "src/error.h"
 #include "src/lcp/reference_lcp.h"
 #include "src/linalg/eigen_conversion.h"
+#include "src/lqr/reference_lqr.h"
 #include "src/random/counter_random.h"
 
 #include <cmath>
@@ -33,6 +34,14 @@ LCSMatrices cartpole_soft_walls_matrices(const CartPoleSoftWallsParameters& p) {
   m.F = torch::eye(2, float64) / p.stiffness;
   m.d = torch::tensor({p.right_wall, p.left_wall}, float64);
   return m;
+}
+
+Eigen::RowVector4d cartpole_soft_walls_lqr_gain(const CartPoleSoftWallsParameters& parameters) {
+  const LCSMatrices m = cartpole_soft_walls_matrices(parameters);
+  const Eigen::MatrixXd A = to_eigen(m.A), B = to_eigen(m.B);
+  const Eigen::MatrixXd Q = CartPoleSoftWalls::state_cost_weights().asDiagonal();
+  const Eigen::MatrixXd R = Eigen::MatrixXd::Constant(1, 1, CartPoleSoftWalls::input_cost_weight());
+  return reference::riccati_gain(A, B, R, reference::solve_dare(A, B, Q, R));
 }
 
 CartPoleSoftWalls::CartPoleSoftWalls(const CartPoleSoftWallsParameters& parameters) {

@@ -27,6 +27,10 @@ struct CartPoleSoftWallsParameters {
 // The system's matrices (float64, unbatched; c = 0, E = 0).
 LCSMatrices cartpole_soft_walls_matrices(const CartPoleSoftWallsParameters& parameters = {});
 
+// The LQR baseline u = −Kx: K from the Riccati equation of the wall-free linearisation
+// (A, B) with the task's Q = diag(10, 2, 1, 1), R = 1 — blind to the walls.
+Eigen::RowVector4d cartpole_soft_walls_lqr_gain(const CartPoleSoftWallsParameters& parameters = {});
+
 // The exact LCS (μ = 0, solved by Lemke's method) as an environment: the "real system" on
 // which a policy is executed. Reward −(xᵀQx + uᵀRu) at the state the step starts from,
 // Q = diag(10, 2, 1, 1), R = 1, so an episode's return is minus the task's cost; 200 steps;

@@ -2,6 +2,7 @@
 
 #include "src/error.h"
 #include "src/implicit/implicit_function.h"
+#include "src/lcp/small_problem_interior_point.h"
 
 #include <torch/linalg.h>
 
@@ -31,15 +32,6 @@ double SolverOptions::tolerance_for(torch::ScalarType dtype) const {
 }
 
 namespace {
-
-struct Iterates {
-  torch::Tensor lambda;
-  torch::Tensor w;
-  torch::Tensor converged;
-  torch::Tensor iterations;
-  torch::Tensor primal_residual;
-  torch::Tensor complementarity_residual;
-};
 
 torch::Tensor batched_matvec(const torch::Tensor& F, const torch::Tensor& x) {
   return torch::matmul(F, x.unsqueeze(-1)).squeeze(-1);
@@ -184,6 +176,7 @@ Iterates run_interior_point(const torch::Tensor& F, const torch::Tensor& q, cons
             torch::zeros({batch}, q.options().dtype(torch::kLong)), torch::zeros({batch}, q.options()),
             torch::zeros({batch}, q.options())};
   }
+  if (takes_small_problem_path(F, q, mu, options)) return solve_small_problems(F, q, mu, options);
   // Constants of the change of variables (the solution does not depend on them), so the
   // unrolled backward does not differentiate them (√0 has no derivative).
   const torch::Tensor matrix_scale = F.detach().abs().amax({-2, -1});  // > 0: a positive diagonal

@@ -24,6 +24,10 @@ struct SolverOptions {
   // where μ = 0 leaves the Jacobian undefined) row i becomes the average of the two
   // one-sided conditions dλᵢ = 0 and (F dλ + dq)ᵢ = 0, so gradients are always finite.
   double gradient_floor = 1e-12;
+  // Small problems (n ≤ 8, float64) on the CPU run problem by problem in plain loops
+  // (small_problem_interior_point.h): the same iterates and summary without the per-op
+  // dispatch of the batched tensor code. False: always the tensor path.
+  bool fused_small_problems = true;
 
   // Throws InputError naming the first invalid field.
   void validate() const;

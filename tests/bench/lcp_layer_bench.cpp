@@ -3,6 +3,8 @@
 //   (a) autograd unrolled through the same solver's iterations (lcp::solve_unrolled),
 //   (b) the Eigen Lemke reference solved problem by problem (forward only: it has no
 //       gradient),
+//   (c) the same implicit layer forced onto the batched tensor path (n ≤ 8, where the
+//       fused small-problem path runs by default): "fused x" is its time over the default's,
 // all measured in the same run, printed as ratios. Also prints backward/forward of the
 // implicit layer (the backward should cost no more than one forward pass).
 // Peak memory: the rise of the process's resident high-water mark (VmHWM, reset through
@@ -13,6 +15,7 @@
 #include "data/lcs/random_lcp.h"
 #include "src/lcp/interior_point.h"
 #include "src/lcp/reference_lcp.h"
+#include "src/lcp/small_problem_interior_point.h"
 #include "src/linalg/eigen_conversion.h"
 #include "src/seeding.h"
 
@@ -78,14 +81,15 @@ struct Measurement {
   std::vector<torch::Tensor> gradients;
 };
 
-Measurement measure(const LcpBatch& problems, const torch::Tensor& mu, bool unrolled, double budget_s) {
+Measurement measure(const LcpBatch& problems, const torch::Tensor& mu, bool unrolled, double budget_s,
+                    const lcp::SolverOptions& options = {}) {
   const auto weights = torch::linspace(-1.0, 1.0, problems.q.size(1), torch::kFloat64);
   Measurement result;
   auto run = [&](double* forward_s, double* backward_s) {
     const auto F = problems.F.clone().requires_grad_();
     const auto q = problems.q.clone().requires_grad_();
     auto start = std::chrono::steady_clock::now();
-    const auto solution = unrolled ? lcp::solve_unrolled(F, q, mu) : lcp::solve(F, q, mu);
+    const auto solution = unrolled ? lcp::solve_unrolled(F, q, mu, options) : lcp::solve(F, q, mu, options);
     if (forward_s) *forward_s += seconds_since(start);
     start = std::chrono::steady_clock::now();
     result.gradients = torch::autograd::grad({(solution.lambda * weights).sum()}, {F, q});
@@ -128,9 +132,9 @@ int main(int argc, char** argv) {
   const double budget_s = quick ? 0.05 : 0.3;
   std::printf("LCP forward+backward, mu = %g, float64, %d threads; times per call, memory = peak RSS rise\n",
               mu_value, torch::get_num_threads());
-  std::printf("%5s %3s | %10s %10s %8s %8s | %10s %8s %8s %8s | %10s %8s | %9s %9s\n", "B", "n", "impl fwd",
-              "impl bwd", "bwd/fwd", "mem MiB", "unrl f+b", "mem MiB", "time x", "mem x", "lemke fwd", "x fwd",
-              "grad gap", "lam gap");
+  std::printf("%5s %3s | %10s %10s %8s %8s | %10s %8s | %10s %8s %8s %8s | %10s %8s | %9s %9s\n", "B", "n",
+              "impl fwd", "impl bwd", "bwd/fwd", "mem MiB", "tensor f+b", "fused x", "unrl f+b", "mem MiB", "time x",
+              "mem x", "lemke fwd", "x fwd", "grad gap", "lam gap");
   bool agree = true;
   auto generator = make_generator(0);
   for (int64_t n : sizes) {
@@ -139,6 +143,10 @@ int main(int argc, char** argv) {
       const auto mu = torch::full({}, mu_value, torch::kFloat64);
       const Measurement implicit = measure(problems, mu, false, budget_s);
       const Measurement unrolled = measure(problems, mu, true, budget_s);
+      lcp::SolverOptions tensor_path;
+      tensor_path.fused_small_problems = false;
+      const bool fused = n <= lcp::kSmallProblemMaxSize;
+      const Measurement tensor = fused ? measure(problems, mu, false, budget_s, tensor_path) : implicit;
 
       std::vector<Eigen::MatrixXd> F;
       std::vector<Eigen::VectorXd> q;
@@ -159,22 +167,29 @@ int main(int argc, char** argv) {
                                                 std::max(1.0, lemke[b].cwiseAbs().maxCoeff()));
         }
       }
-      const double gradient_gap = std::max(relative_gap(implicit.gradients[0], unrolled.gradients[0]),
-                                           relative_gap(implicit.gradients[1], unrolled.gradients[1]));
+      const double gradient_gap = std::max({relative_gap(implicit.gradients[0], unrolled.gradients[0]),
+                                            relative_gap(implicit.gradients[1], unrolled.gradients[1]),
+                                            relative_gap(tensor.gradients[0], unrolled.gradients[0]),
+                                            relative_gap(tensor.gradients[1], unrolled.gradients[1])});
       agree = agree && gradient_gap < 1e-5 && lambda_gap < 1e-8;
       const double implicit_s = implicit.forward_s + implicit.backward_s;
       const double unrolled_s = unrolled.forward_s + unrolled.backward_s;
-      std::printf("%5ld %3ld | %8.3fms %8.3fms %8.2f %8.1f | %8.3fms %8.1f %8.2f %8.2f | %8.3fms %8.2f | %9.1e %9.1e\n",
+      const double tensor_s = tensor.forward_s + tensor.backward_s;
+      std::printf("%5ld %3ld | %8.3fms %8.3fms %8.2f %8.1f | %8.3fms %8.2f | %8.3fms %8.1f %8.2f %8.2f | %8.3fms %8.2f | "
+                  "%9.1e %9.1e\n",
                   static_cast<long>(batch), static_cast<long>(n), 1e3 * implicit.forward_s, 1e3 * implicit.backward_s,
-                  implicit.backward_s / implicit.forward_s, implicit.memory_mib, 1e3 * unrolled_s,
+                  implicit.backward_s / implicit.forward_s, implicit.memory_mib, 1e3 * tensor_s,
+                  fused ? tensor_s / implicit_s : 1.0, 1e3 * unrolled_s,
                   unrolled.memory_mib, unrolled_s / implicit_s,
                   implicit.memory_mib > 0 ? unrolled.memory_mib / implicit.memory_mib : 0.0, 1e3 * lemke_s,
                   lemke_s / implicit.forward_s, gradient_gap, lambda_gap);
       std::fflush(stdout);
     }
   }
-  std::printf("time x / mem x: unrolled over implicit forward+backward; x fwd: Lemke problem by problem over\n"
-              "the batched forward. mem: peak resident rise of one forward+backward (0.0: under ~0.1 MiB)\n");
+  std::printf("fused x: the tensor path's forward+backward over the default's (fused for n <= %ld; 1.00 above);\n"
+              "time x / mem x: unrolled over implicit forward+backward; x fwd: Lemke problem by problem over\n"
+              "the batched forward. mem: peak resident rise of one forward+backward (0.0: under ~0.1 MiB)\n",
+              static_cast<long>(lcp::kSmallProblemMaxSize));
   if (!agree) std::printf("DISAGREEMENT: implicit vs unrolled gradients or interior point vs Lemke\n");
   return agree ? 0 : 1;
 }

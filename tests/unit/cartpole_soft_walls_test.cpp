@@ -5,6 +5,8 @@
 #include "data/envs/cartpole_soft_walls.h"
 #include "data/envs/differentiable_dynamics.h"
 #include "src/autograd/gradient_check.h"
+#include "src/linalg/eigen_conversion.h"
+#include "src/lqr/reference_lqr.h"
 #include "src/seeding.h"
 #include "support/tensor_matchers.h"
 
@@ -130,6 +132,29 @@ TEST(CartPoleSoftWalls, AsDifferentiableDynamicsItsGradientsMatchFiniteDifferenc
       [&](const std::vector<torch::Tensor>& in) { return dynamics.step(in[0], in[1]); },
       {states.clone().requires_grad_(), inputs}, GradientCheckOptions{1e-6, 1e-7, 1e-5, 0});
   EXPECT_TRUE(check.passed) << check.report;
+}
+
+// The LQR baseline: stabilising on the wall-free linearisation and stationary for its
+// cost (the closed-form policy gradient, computed through Lyapunov equations rather than the
+// Riccati iteration, vanishes), so every nearby gain costs more.
+TEST(CartPoleSoftWalls, LqrBaselineIsTheStationaryStabilisingGainOfTheWallFreeSystem) {
+  const auto m = cartpole_soft_walls_matrices();
+  const Eigen::MatrixXd A = to_eigen(m.A), B = to_eigen(m.B);
+  const Eigen::MatrixXd Q = CartPoleSoftWalls::state_cost_weights().asDiagonal();
+  const Eigen::MatrixXd R = Eigen::MatrixXd::Identity(1, 1);
+  const Eigen::MatrixXd Sigma = Eigen::MatrixXd::Identity(4, 4);
+  const Eigen::MatrixXd K = cartpole_soft_walls_lqr_gain();
+  const Eigen::VectorXcd poles = (A - B * K).eigenvalues();
+  EXPECT_LT(poles.cwiseAbs().maxCoeff(), 1.0);
+  const auto at_K = reference::lqr_cost_and_gradient(A, B, Q, R, Sigma, K);
+  EXPECT_LT(at_K.gradient.norm(), 1e-6 * at_K.cost);
+  for (int j = 0; j < 4; ++j) {
+    for (const double sign : {-1.0, 1.0}) {
+      Eigen::MatrixXd nearby = K;
+      nearby(0, j) += sign * 0.05 * std::max(1.0, std::abs(K(0, j)));
+      EXPECT_GT(reference::lqr_cost_and_gradient(A, B, Q, R, Sigma, nearby).cost, at_K.cost) << "entry " << j;
+    }
+  }
 }
 
 }  // namespace

@@ -1,0 +1,83 @@
+#include "data/lcs/random_lcp.h"
+#include "src/lcp/interior_point.h"
+#include "src/lcp/small_problem_interior_point.h"
+#include "src/seeding.h"
+
+#include <gtest/gtest.h>
+#include <torch/torch.h>
+
+namespace diffctl {
+namespace {
+
+lcp::SolverOptions tensor_path() {
+  lcp::SolverOptions options;
+  options.fused_small_problems = false;
+  return options;
+}
+
+double relative_gap(const torch::Tensor& a, const torch::Tensor& b) {
+  return ((a - b).abs().max() / b.abs().max().clamp_min(1.0)).item<double>();
+}
+
+// The fused path runs the tensor path's algorithm: the same solutions, summaries and
+// implicit gradients, exact (μ = 0) and centred (μ > 0, one value per contact).
+TEST(SmallProblemInteriorPoint, AgreesWithTheTensorPathInSolutionSummaryAndGradient) {
+  for (int64_t n = 1; n <= lcp::kSmallProblemMaxSize; ++n) {
+    for (const double mu_value : {0.0, 1e-3}) {
+      const LcpBatch problems = random_p_matrix_lcps(300, n, make_generator(500 + n));
+      const auto mu = mu_value * torch::rand({300, n}, make_generator(900 + n), torch::kFloat64);
+      const auto weights = torch::randn({n}, make_generator(1), torch::kFloat64);
+      std::vector<lcp::Solution> solutions;
+      std::vector<std::vector<torch::Tensor>> gradients;
+      for (const auto& options : {lcp::SolverOptions{}, tensor_path()}) {
+        const auto F = problems.F.clone().requires_grad_();
+        const auto q = problems.q.clone().requires_grad_();
+        solutions.push_back(lcp::solve(F, q, mu, options));
+        gradients.push_back(torch::autograd::grad({(solutions.back().lambda * weights).sum()}, {F, q}));
+      }
+      const auto& fused = solutions[0];
+      const auto& tensor = solutions[1];
+      SCOPED_TRACE("n = " + std::to_string(n) + ", mu = " + std::to_string(mu_value));
+      ASSERT_TRUE(tensor.summary.converged.all().item<bool>());
+      EXPECT_TRUE(torch::equal(fused.summary.converged, tensor.summary.converged));
+      EXPECT_LE(relative_gap(fused.lambda, tensor.lambda), 1e-9);
+      EXPECT_LE(relative_gap(fused.w, tensor.w), 1e-9);
+      // Rounding may move a convergence test by one iteration, never more.
+      EXPECT_LE((fused.summary.iterations - tensor.summary.iterations).abs().max().item<int64_t>(), 1);
+      EXPECT_LE(fused.summary.primal_residual.max().item<double>(), 1e-10);
+      EXPECT_LE(fused.summary.complementarity_residual.max().item<double>(), 1e-10);
+      EXPECT_LE(relative_gap(gradients[0][0], gradients[1][0]), 1e-7);
+      EXPECT_LE(relative_gap(gradients[0][1], gradients[1][1]), 1e-7);
+    }
+  }
+}
+
+TEST(SmallProblemInteriorPoint, ReportsWhatItCannotSolveAsTheTensorPathDoes) {
+  // Not a P-matrix (a zero principal minor): neither path may claim convergence.
+  const auto F = torch::tensor({1.0, 1.0, 1.0, 1.0}, torch::kFloat64).view({1, 2, 2});
+  const auto q = torch::tensor({-1.0, 1.0}, torch::kFloat64).view({1, 2});
+  lcp::SolverOptions few;
+  few.max_iterations = 20;
+  lcp::SolverOptions few_tensor = few;
+  few_tensor.fused_small_problems = false;
+  const auto fused = lcp::solve(F, q, few);
+  const auto tensor = lcp::solve(F, q, few_tensor);
+  EXPECT_EQ(fused.summary.converged.item<bool>(), tensor.summary.converged.item<bool>());
+  EXPECT_TRUE(torch::isfinite(fused.lambda).all().item<bool>());
+}
+
+TEST(SmallProblemInteriorPoint, TakesOnlyCpuFloat64ProblemsUpToEightContactsWithoutAGraph) {
+  const auto F = torch::eye(8, torch::kFloat64).expand({3, 8, 8});
+  const auto q = torch::zeros({3, 8}, torch::kFloat64);
+  const auto mu = torch::zeros({3, 8}, torch::kFloat64);
+  EXPECT_TRUE(lcp::takes_small_problem_path(F, q, mu, {}));
+  EXPECT_FALSE(lcp::takes_small_problem_path(F, q, mu, tensor_path()));
+  EXPECT_FALSE(lcp::takes_small_problem_path(F.to(torch::kFloat32), q.to(torch::kFloat32), mu.to(torch::kFloat32), {}));
+  const auto F9 = torch::eye(9, torch::kFloat64).expand({3, 9, 9});
+  EXPECT_FALSE(lcp::takes_small_problem_path(F9, torch::zeros({3, 9}, torch::kFloat64), torch::zeros({3, 9}, torch::kFloat64), {}));
+  // Recording a graph (the unrolled baseline) needs the tensor path.
+  EXPECT_FALSE(lcp::takes_small_problem_path(F, q.clone().requires_grad_(), mu, {}));
+}
+
+}  // namespace
+}  // namespace diffctl

@@ -1,0 +1,351 @@
+#include "trainers/fopg_trainer.h"
+
+#include "data/envs/env.h"
+#include "modules/linear_policy.h"
+#include "modules/mlp_policy.h"
+#include "src/config/config_reader.h"
+#include "src/error.h"
+#include "src/random/counter_random.h"
+#include "src/seeding.h"
+
+#include <torch/torch.h>
+
+#include <algorithm>
+#include <cmath>
+#include <vector>
+
+namespace diffctl {
+
+namespace {
+
+constexpr int64_t kStateSize = 4, kInputSize = 1, kContactSize = 2;
+
+LCSLayerOptions policy_gradient_model_options(const FopgOptions& o) {
+  return LCSLayerOptions(kStateSize, kInputSize, kContactSize)
+      .smoothing(o.smoothing)
+      .mu(o.mu)
+      .sigma(o.sigma)
+      .samples(o.samples)
+      .learnable(false);
+}
+
+torch::Tensor uniform_initial_states(int64_t count, at::Generator& generator) {
+  const Eigen::Vector4d bounds = CartPoleSoftWalls::initial_state_bounds();
+  const auto box = torch::tensor({bounds[0], bounds[1], bounds[2], bounds[3]}, torch::kFloat64);
+  return (2.0 * torch::rand({count, kStateSize}, generator, torch::kFloat64) - 1.0) * box;
+}
+
+torch::Tensor lqr_gain_tensor() {
+  const Eigen::RowVector4d gain = cartpole_soft_walls_lqr_gain();
+  return torch::tensor({gain[0], gain[1], gain[2], gain[3]}, torch::kFloat64).view({kInputSize, kStateSize});
+}
+
+// The same LCS with every contact's gap measured in state units: row i of (D, E, d) and of
+// F divided by sᵢ = ‖(Dᵢ, Eᵢ)‖, column i of C and F by sᵢ too (λᵢ scaled by sᵢ), which leaves
+// the exact dynamics unchanged. A learned model fixes its contacts only up to such a scale;
+// smoothing of strength σ in z then means the same for every fit and for the true system.
+LCSMatrices with_unit_contact_normals(const LCSMatrices& m) {
+  const torch::Tensor scale = torch::cat({m.D, m.E}, 1).norm(2, 1).clamp_min(1e-12);  // (dλ)
+  return {m.A, m.B, m.C / scale, m.D / scale.unsqueeze(1), m.E / scale.unsqueeze(1),
+          m.F / scale.unsqueeze(1) / scale, m.c, m.d / scale};
+}
+
+Transitions concatenate(const Transitions& a, const Transitions& b) {
+  return {torch::cat({a.state, b.state}), torch::cat({a.input, b.input}), torch::cat({a.next_state, b.next_state}),
+          torch::cat({a.lambda, b.lambda})};
+}
+
+}  // namespace
+
+FopgOptions FopgOptions::from_config(ConfigReader& reader) {
+  FopgOptions o;
+  o.policy = reader.choice("policy", o.policy, {"linear", "mlp"});
+  o.policy_options = reader.value("policy_options", o.policy_options);
+  o.start_from_lqr = reader.boolean("start_from_lqr", o.start_from_lqr);
+  o.oracle = reader.boolean("oracle", o.oracle);
+  o.smoothing = lcp::parse_smoothing_mode(reader.choice("smoothing", lcp::to_string(o.smoothing),
+                                                        {"exact", "constant", "contact_aware", "randomized"}));
+  o.mu = reader.number("mu", o.mu, 0.0);
+  o.sigma = reader.number("sigma", o.sigma, 0.0, true);
+  o.samples = reader.integer("samples", o.samples, 1);
+  o.rollout.horizon = reader.integer("horizon", o.rollout.horizon, 1);
+  o.rollout.discount = reader.number("discount", o.rollout.discount, 0.0, true, 1.0);
+  o.rollout.exploration_noise = reader.number("exploration_noise", o.rollout.exploration_noise, 0.0);
+  o.rollouts = reader.integer("rollouts", o.rollouts, 1);
+  o.policy_steps = reader.integer("policy_steps", o.policy_steps, 1);
+  o.policy_learning_rate = reader.number("learning_rate", o.policy_learning_rate, 0.0, true);
+  o.max_gradient_norm = reader.number("max_gradient_norm", o.max_gradient_norm, 0.0);
+  o.exploration_transitions = reader.integer("exploration_transitions", o.exploration_transitions, 0);
+  o.exploration_state_bounds = reader.numbers("exploration_state_bounds", o.exploration_state_bounds);
+  if (o.exploration_state_bounds.size() != 4 ||
+      *std::min_element(o.exploration_state_bounds.begin(), o.exploration_state_bounds.end()) <= 0.0) {
+    throw InputError(reader.path_of("exploration_state_bounds") + ": expected 4 numbers > 0 (x, θ, ẋ, θ̇)");
+  }
+  o.exploration_input_range = reader.number("exploration_input_range", o.exploration_input_range, 0.0, true);
+  o.initial_episodes = reader.integer("initial_episodes", o.initial_episodes, 1);
+  o.episodes_per_iteration = reader.integer("episodes_per_iteration", o.episodes_per_iteration, 0);
+  o.data_noise = reader.number("data_noise", o.data_noise, 0.0);
+  reader.section("model", [&](ConfigReader& model) {
+    o.fit = LcsFitOptions::from_config(model);
+    o.restarts = model.integer("restarts", o.restarts, 1, 100);
+    o.refit_steps = model.integer("refit_steps", o.refit_steps, 0);
+    o.refit_learning_rate = model.number("refit_learning_rate", o.refit_learning_rate, 0.0, true);
+  });
+  o.eval_episodes = reader.integer("eval_episodes", o.eval_episodes, 1);
+  o.evaluation_seed = static_cast<uint64_t>(reader.integer("evaluation_seed", 0, 0));
+  o.threads = reader.integer("threads", o.threads, 1, 256);
+  policy_gradient_model_options(o).validate();  // e.g. constant smoothing without mu > 0
+  return o;
+}
+
+FopgTrainer::FopgTrainer(ConfigReader& config, torch::Device device)
+    : Trainer(config, device, /*default_steps=*/20), options_(FopgOptions::from_config(config)) {
+  if (!device.is_cpu()) {
+    throw InputError("--device: fopg solves small contact problems on the CPU, got " + device.str());
+  }
+  ConfigReader policy_reader(options_.policy_options, "policy_options");
+  if (options_.policy == "linear") {
+    policy_ = LinearPolicy(LinearPolicyOptions(kStateSize, kInputSize)).ptr();
+  } else {
+    policy_ = MlpPolicy(MlpPolicyOptions::from_config(policy_reader, kStateSize, kInputSize), generator()).ptr();
+  }
+  policy_reader.finish();
+  truth_ = cartpole_soft_walls_matrices();
+  const Eigen::Vector4d weights = CartPoleSoftWalls::state_cost_weights();
+  cost_ = {torch::tensor({weights[0], weights[1], weights[2], weights[3]}, torch::kFloat64),
+           CartPoleSoftWalls::input_cost_weight()};
+  evaluation_pool_ = std::make_unique<RolloutPool>([] { return make_env("cartpole_soft_walls"); },
+                                                   RolloutOptions()
+                                                       .episodes(options_.eval_episodes)
+                                                       .threads(options_.threads));
+  data_seed_ = derive_seed(seed(), 1);
+}
+
+void FopgTrainer::prepare() {
+  LinearPolicy baseline(LinearPolicyOptions(kStateSize, kInputSize));
+  {
+    torch::NoGradGuard no_grad;
+    baseline->gain.copy_(lqr_gain_tensor());
+  }
+  baseline_cost_ = evaluation_cost(*baseline);
+  if (options_.start_from_lqr) {
+    if (auto* linear = dynamic_cast<LinearPolicyImpl*>(policy_.get())) {
+      torch::NoGradGuard no_grad;
+      linear->gain.copy_(baseline->gain);
+    } else {
+      clone_lqr_into_mlp();
+    }
+  }
+  optimizer_ = std::make_unique<torch::optim::Adam>(policy_->parameters(),
+                                                    torch::optim::AdamOptions(options_.policy_learning_rate));
+  // The learned model's shape, for checkpoints; its first fit (step 1) replaces it.
+  model_ = options_.oracle
+               ? LCSLayer(LCSLayerOptions(kStateSize, kInputSize, kContactSize).learnable(false), truth_)
+               : LCSLayer(LCSLayerOptions(kStateSize, kInputSize, kContactSize), make_generator(0));
+  episodes_collected_ = 0;
+  policy_data_ = execute(options_.initial_episodes);
+  data_ = policy_data_;
+  if (options_.exploration_transitions > 0) {
+    TransitionSampling exploration;
+    exploration.state_bounds = torch::tensor(options_.exploration_state_bounds, torch::kFloat64);
+    exploration.input_range = options_.exploration_input_range;
+    data_ = concatenate(sample_transitions(truth_, exploration, options_.exploration_transitions, generator()), data_);
+  }
+  initial_cost_ = evaluation_cost(*policy_);
+}
+
+// Behaviour cloning: the MLP regresses the LQR actions on states from twice the initial box.
+void FopgTrainer::clone_lqr_into_mlp() {
+  const torch::Tensor gain = lqr_gain_tensor();
+  torch::optim::Adam cloning(policy_->parameters(), torch::optim::AdamOptions(1e-2));
+  for (int64_t step = 0; step < 2000; ++step) {
+    const torch::Tensor states = 2.0 * uniform_initial_states(256, generator());
+    const torch::Tensor loss = (policy_->forward(states) + states.matmul(gain.t())).square().mean();
+    cloning.zero_grad();
+    loss.backward();
+    cloning.step();
+  }
+}
+
+double FopgTrainer::evaluation_cost(const PolicyImpl& policy) {
+  torch::NoGradGuard no_grad;
+  return -evaluation_pool_->run(policy, options_.evaluation_seed).returns.mean().item<double>();
+}
+
+Transitions FopgTrainer::execute(int64_t episodes) {
+  torch::NoGradGuard no_grad;
+  std::vector<CartPoleSoftWalls> envs(static_cast<size_t>(episodes));
+  std::vector<CounterRandom> noise;
+  auto observations = torch::empty({episodes, kStateSize}, torch::kFloat64);
+  for (int64_t i = 0; i < episodes; ++i) {
+    const uint64_t episode_seed = derive_seed(data_seed_, static_cast<uint64_t>(episodes_collected_ + i));
+    envs[i].reset(episode_seed, observations.data_ptr<double>() + i * kStateSize);
+    noise.emplace_back(derive_seed(episode_seed, 1));
+  }
+  episodes_collected_ += episodes;
+  std::vector<double> states, inputs, next_states, impulses;
+  std::vector<bool> running(static_cast<size_t>(episodes), true);
+  const int64_t length = envs.empty() ? 0 : envs[0].episode_length();
+  for (int64_t t = 0; t < length; ++t) {
+    const torch::Tensor actions = policy_->forward(observations).contiguous();
+    const double* action = actions.data_ptr<double>();
+    double* observation = observations.data_ptr<double>();
+    for (int64_t i = 0; i < episodes; ++i) {
+      if (!running[i]) continue;
+      const Eigen::Vector4d state = envs[i].state();
+      const double input = action[i] + options_.data_noise * noise[i].normal();
+      const StepResult result = envs[i].step(&input, observation + i * kStateSize);
+      if (result.done || !std::isfinite(result.reward)) {
+        running[i] = false;  // a diverged episode contributes none of its non-finite steps
+        if (!envs[i].state().allFinite()) continue;
+      }
+      states.insert(states.end(), state.data(), state.data() + kStateSize);
+      inputs.push_back(input);
+      next_states.insert(next_states.end(), envs[i].state().data(), envs[i].state().data() + kStateSize);
+      impulses.insert(impulses.end(), envs[i].last_impulse().data(), envs[i].last_impulse().data() + kContactSize);
+    }
+  }
+  const int64_t count = static_cast<int64_t>(inputs.size());
+  auto table = [count](const std::vector<double>& values, int64_t columns) {
+    return torch::tensor(values, torch::kFloat64).view({count, columns});
+  };
+  return {table(states, kStateSize), table(inputs, kInputSize), table(next_states, kStateSize),
+          table(impulses, kContactSize)};
+}
+
+void FopgTrainer::fit_model(bool from_scratch) {
+  if (from_scratch) {
+    // Judged on the policy's own transitions: the states the policy gradient will roll out.
+    const LcsFitResult fit =
+        fit_lcs_model_with_restarts(LCSLayerOptions(kStateSize, kInputSize, kContactSize), data_, policy_data_,
+                                    options_.fit, options_.restarts, derive_seed(seed(), 2));
+    if (fit.model) model_ = fit.model;
+    model_loss_ = fit.model ? fit.final_loss : NAN;
+    restart_errors_ = fit.train_errors;
+  } else if (options_.refit_steps > 0) {
+    // A warm start continues at the final μ, with small steps.
+    LcsFitOptions fit = options_.fit;
+    fit.steps = options_.refit_steps;
+    fit.fit_mu_start = fit.fit_mu;
+    fit.learning_rate = options_.refit_learning_rate;
+    model_loss_ = fit_lcs_model(*model_, data_, fit, generator()).back();
+  }
+  if (!std::isfinite(model_loss_)) diverged_ = true;
+}
+
+nlohmann::json FopgTrainer::step(int64_t step) {
+  if (!options_.oracle) fit_model(/*from_scratch=*/step == 1);
+  if (diverged_) return {{"model_loss", model_loss_}};
+
+  // The policy's gradients run through a frozen copy of the model, smoothed as configured.
+  LCSMatrices current;
+  {
+    torch::NoGradGuard no_grad;
+    const LCSMatrices m = model_->matrices();
+    current = with_unit_contact_normals({m.A.detach(), m.B.detach(), m.C.detach(), m.D.detach(), m.E.detach(),
+                                         m.F.detach(), m.c.detach(), m.d.detach()});
+  }
+  const LcsDynamics model(LCSLayer(policy_gradient_model_options(options_), current), generator());
+  double surrogate = 0.0, gradient_norm = 0.0;
+  int64_t taken = 0, clipped = 0;
+  for (int64_t k = 0; k < options_.policy_steps; ++k) {
+    const torch::Tensor initial = uniform_initial_states(options_.rollouts, generator());
+    const torch::Tensor exploration =
+        torch::randn({options_.rollout.horizon, options_.rollouts, kInputSize}, generator(), torch::kFloat64);
+    const torch::Tensor objective =
+        model_rollout_costs(model, *policy_, initial, exploration, cost_, options_.rollout).mean();
+    if (!torch::isfinite(objective).item<bool>()) continue;  // a rollout diverged in the model: no step
+    optimizer_->zero_grad();
+    objective.backward();
+    const double norm = options_.max_gradient_norm > 0
+                            ? torch::nn::utils::clip_grad_norm_(policy_->parameters(), options_.max_gradient_norm)
+                            : torch::nn::utils::clip_grad_norm_(policy_->parameters(), INFINITY);
+    if (!std::isfinite(norm)) continue;
+    clipped += options_.max_gradient_norm > 0 && norm > options_.max_gradient_norm;
+    optimizer_->step();
+    surrogate += objective.item<double>();
+    gradient_norm += norm;
+    ++taken;
+  }
+  surrogate_cost_ = taken > 0 ? surrogate / static_cast<double>(taken) : NAN;
+  const double mean_gradient_norm = taken > 0 ? gradient_norm / static_cast<double>(taken) : NAN;
+
+  const Transitions fresh = execute(options_.episodes_per_iteration);
+  if (fresh.state.size(0) > 0) {
+    // Held out: the model has not seen the transitions of the policy it just produced.
+    model_error_ = relative_error(predict_exact(*model_, fresh.state, fresh.input).next_state, fresh.next_state);
+    data_ = concatenate(data_, fresh);
+  }
+  ++iterations_;
+  nlohmann::json restarts = nlohmann::json::array();
+  for (const double error : restart_errors_) restarts.push_back(std::isfinite(error) ? nlohmann::json(error) : nullptr);
+  restart_errors_.clear();
+  return {{"restart_errors", restarts}, {"model_loss", model_loss_},       {"model_error", model_error_},
+          {"surrogate_cost", surrogate_cost_}, {"policy_steps_taken", taken},
+          {"gradient_norm", mean_gradient_norm}, {"gradients_clipped", clipped},
+          {"transitions", data_.state.size(0)}};
+}
+
+nlohmann::json FopgTrainer::evaluate() {
+  last_cost_ = evaluation_cost(*policy_);
+  return {{"cost", last_cost_}, {"baseline_cost", baseline_cost_}};
+}
+
+nlohmann::json FopgTrainer::summary() {
+  return {{"status", diverged_ ? "diverged" : (std::isfinite(last_cost_) ? "finished" : "unstable")},
+          {"final_cost", last_cost_},
+          {"baseline_cost", baseline_cost_},
+          {"initial_cost", initial_cost_},
+          {"model_error", model_error_},
+          {"iterations", iterations_},
+          {"steps", iterations_},
+          {"transitions", data_.state.size(0)},
+          {"smoothing", lcp::to_string(options_.smoothing)},
+          {"oracle", options_.oracle},
+          {"evaluation_seed", options_.evaluation_seed},
+          {"eval_episodes", options_.eval_episodes},
+          {"policy", options_.policy}};
+}
+
+void FopgTrainer::save_state(torch::serialize::OutputArchive& archive) const {
+  archive.write("theta", policy_->flat_parameters());
+  torch::serialize::OutputArchive optimizer, model;
+  optimizer_->save(optimizer);
+  archive.write("optimizer", optimizer);
+  model_->save(model);
+  archive.write("model", model);
+  archive.write("data_state", data_.state);
+  archive.write("data_input", data_.input);
+  archive.write("data_next_state", data_.next_state);
+  archive.write("data_lambda", data_.lambda);
+  archive.write("figures", torch::tensor({static_cast<double>(episodes_collected_), static_cast<double>(iterations_),
+                                          model_loss_, model_error_, initial_cost_},
+                                         torch::kFloat64));
+}
+
+void FopgTrainer::load_state(torch::serialize::InputArchive& archive) {
+  torch::Tensor theta, figures;
+  archive.read("theta", theta);
+  if (theta.numel() != policy_->parameter_count()) {
+    throw InputError("checkpoint: " + std::to_string(theta.numel()) + " policy parameters, expected " +
+                     std::to_string(policy_->parameter_count()));
+  }
+  policy_->set_flat_parameters(theta);
+  torch::serialize::InputArchive optimizer, model;
+  archive.read("optimizer", optimizer);
+  optimizer_->load(optimizer);
+  archive.read("model", model);
+  model_->load(model);
+  archive.read("data_state", data_.state);
+  archive.read("data_input", data_.input);
+  archive.read("data_next_state", data_.next_state);
+  archive.read("data_lambda", data_.lambda);
+  archive.read("figures", figures);
+  episodes_collected_ = static_cast<int64_t>(figures[0].item<double>());
+  iterations_ = static_cast<int64_t>(figures[1].item<double>());
+  model_loss_ = figures[2].item<double>();
+  model_error_ = figures[3].item<double>();
+  initial_cost_ = figures[4].item<double>();
+}
+
+}  // namespace diffctl
