@@ -23,34 +23,44 @@ struct ProblemResult {
   double primal_residual = kInfinity, complementarity_residual = kInfinity;
 };
 
-// One normalised problem (max|F| = 1, max|q| ≤ 1, μ ≤ 1) and the scaled residuals.
+// One normalised problem (max|F| = 1, max|q| ≤ 1, μ ≤ 1) and the scaled residuals. The
+// functions below take its size as a template argument kN (0: runtime n) so that the
+// loops of the common sizes unroll.
 struct NormalisedProblem {
   int64_t n;
   double F[kMax * kMax], q[kMax], mu[kMax];
   double q_norm;  // max|q|
-
-  void multiply(const double* x, double* out) const {
-    for (int64_t i = 0; i < n; ++i) {
-      double value = 0.0;
-      for (int64_t j = 0; j < n; ++j) value += F[i * n + j] * x[j];
-      out[i] = value;
-    }
-  }
-  void residuals(const double* lambda, const double* w, double& primal, double& complementarity) const {
-    double product[kMax];
-    multiply(lambda, product);
-    primal = 0.0;
-    complementarity = 0.0;
-    for (int64_t i = 0; i < n; ++i) {
-      primal = std::max(primal, std::abs(product[i] + q[i] - w[i]));
-      complementarity = std::max(complementarity, std::abs(lambda[i] * w[i] - mu[i]) / (1.0 + mu[i]));
-    }
-    primal /= 1.0 + q_norm;
-  }
 };
 
+template <int64_t kN>
+void multiply(const NormalisedProblem& p, const double* x, double* out) {
+  const int64_t n = kN > 0 ? kN : p.n;
+  for (int64_t i = 0; i < n; ++i) {
+    double value = 0.0;
+    for (int64_t j = 0; j < n; ++j) value += p.F[i * n + j] * x[j];
+    out[i] = value;
+  }
+}
+
+template <int64_t kN>
+void residuals(const NormalisedProblem& p, const double* lambda, const double* w, double& primal,
+               double& complementarity) {
+  const int64_t n = kN > 0 ? kN : p.n;
+  double product[kMax];
+  multiply<kN>(p, lambda, product);
+  primal = 0.0;
+  complementarity = 0.0;
+  for (int64_t i = 0; i < n; ++i) {
+    primal = std::max(primal, std::abs(product[i] + p.q[i] - w[i]));
+    complementarity = std::max(complementarity, std::abs(lambda[i] * w[i] - p.mu[i]) / (1.0 + p.mu[i]));
+  }
+  primal /= 1.0 + p.q_norm;
+}
+
 // Largest α with v + α dv ≥ 0 over both variables (+∞ if none binds).
-double step_to_boundary(int64_t n, const double* lambda, const double* d_lambda, const double* w, const double* d_w) {
+template <int64_t kN>
+double step_to_boundary(int64_t runtime_n, const double* lambda, const double* d_lambda, const double* w, const double* d_w) {
+  const int64_t n = kN > 0 ? kN : runtime_n;
   double alpha = kInfinity;
   for (int64_t i = 0; i < n; ++i) {
     if (d_lambda[i] < 0) alpha = std::min(alpha, -lambda[i] / d_lambda[i]);
@@ -68,8 +78,9 @@ bool all_finite(int64_t n, const double* x) {
 
 // At μ = 0: the exact solution of the active set the iterate identifies, where feasible
 // (as polish_exact_solutions on the tensor path).
+template <int64_t kN>
 void polish(const NormalisedProblem& p, double tolerance, ProblemResult& result) {
-  const int64_t n = p.n;
+  const int64_t n = kN > 0 ? kN : p.n;
   double system[kMax * kMax], solution[kMax], work[kMax], w[kMax];
   int64_t permutation[kMax];
   bool active[kMax];
@@ -78,9 +89,9 @@ void polish(const NormalisedProblem& p, double tolerance, ProblemResult& result)
     for (int64_t j = 0; j < n; ++j) system[i * n + j] = active[i] ? p.F[i * n + j] : (i == j ? 1.0 : 0.0);
     solution[i] = active[i] ? -p.q[i] : 0.0;
   }
-  if (!small_lu_factor(system, permutation, n)) return;
-  small_lu_solve(system, permutation, n, solution, work);
-  p.multiply(solution, w);
+  if (!small_lu_factor<double, kN>(system, permutation, n)) return;
+  small_lu_solve<double, kN>(system, permutation, n, solution, work);
+  multiply<kN>(p, solution, w);
   double smallest = kInfinity;
   for (int64_t i = 0; i < n; ++i) {
     w[i] = active[i] ? 0.0 : w[i] + p.q[i];
@@ -91,12 +102,13 @@ void polish(const NormalisedProblem& p, double tolerance, ProblemResult& result)
     result.lambda[i] = std::max(solution[i], 0.0);
     result.w[i] = std::max(w[i], 0.0);
   }
-  p.residuals(result.lambda, result.w, result.primal_residual, result.complementarity_residual);
+  residuals<kN>(p, result.lambda, result.w, result.primal_residual, result.complementarity_residual);
 }
 
 // run_normalised of the tensor path for one problem.
+template <int64_t kN>
 ProblemResult solve_normalised(const NormalisedProblem& p, const SolverOptions& options, double tolerance) {
-  const int64_t n = p.n;
+  const int64_t n = kN > 0 ? kN : p.n;
   ProblemResult best;
   double lambda[kMax], w[kMax], primal[kMax], complementarity[kMax], matrix[kMax * kMax], work[kMax];
   double d_lambda_affine[kMax], d_w_affine[kMax], d_lambda[kMax], d_w[kMax], target[kMax];
@@ -110,19 +122,19 @@ ProblemResult solve_normalised(const NormalisedProblem& p, const SolverOptions& 
   // Δλ = (diag(w) + diag(λ)F)⁻¹ (t − λ∘w − λ∘r_p), Δw = FΔλ + r_p.
   const auto newton_step = [&](const double* goal, double* step_lambda, double* step_w) {
     for (int64_t i = 0; i < n; ++i) step_lambda[i] = goal[i] - complementarity[i] - lambda[i] * primal[i];
-    small_lu_solve(matrix, permutation, n, step_lambda, work);
-    p.multiply(step_lambda, step_w);
+    small_lu_solve<double, kN>(matrix, permutation, n, step_lambda, work);
+    multiply<kN>(p, step_lambda, step_w);
     for (int64_t i = 0; i < n; ++i) step_w[i] += primal[i];
   };
 
   for (int64_t iteration = 0;; ++iteration) {
-    p.multiply(lambda, primal);
+    multiply<kN>(p, lambda, primal);
     for (int64_t i = 0; i < n; ++i) {
       primal[i] += p.q[i] - w[i];
       complementarity[i] = lambda[i] * w[i];
     }
     double primal_residual, complementarity_residual;
-    p.residuals(lambda, w, primal_residual, complementarity_residual);
+    residuals<kN>(p, lambda, w, primal_residual, complementarity_residual);
     const double merit = std::max(primal_residual, complementarity_residual);
     if (merit < best_merit) {
       std::copy(lambda, lambda + n, best.lambda);
@@ -137,10 +149,10 @@ ProblemResult solve_normalised(const NormalisedProblem& p, const SolverOptions& 
     for (int64_t i = 0; i < n; ++i) {
       for (int64_t j = 0; j < n; ++j) matrix[i * n + j] = lambda[i] * p.F[i * n + j] + (i == j ? w[i] : 0.0);
     }
-    bool usable = small_lu_factor(matrix, permutation, n);
+    bool usable = small_lu_factor<double, kN>(matrix, permutation, n);
     if (usable) {
       newton_step(p.mu, d_lambda_affine, d_w_affine);
-      const double alpha_affine = std::min(step_to_boundary(n, lambda, d_lambda_affine, w, d_w_affine), 1.0);
+      const double alpha_affine = std::min(step_to_boundary<kN>(n, lambda, d_lambda_affine, w, d_w_affine), 1.0);
       double gap = 0.0, gap_affine = 0.0;
       for (int64_t i = 0; i < n; ++i) {
         gap += complementarity[i] - p.mu[i];
@@ -158,15 +170,28 @@ ProblemResult solve_normalised(const NormalisedProblem& p, const SolverOptions& 
       best.iterations = options.max_iterations;
       break;
     }
-    const double alpha = std::min(options.fraction_to_boundary * step_to_boundary(n, lambda, d_lambda, w, d_w), 1.0);
+    const double alpha = std::min(options.fraction_to_boundary * step_to_boundary<kN>(n, lambda, d_lambda, w, d_w), 1.0);
     for (int64_t i = 0; i < n; ++i) {
       lambda[i] += alpha * d_lambda[i];
       w[i] += alpha * d_w[i];
     }
     ++best.iterations;
   }
-  if (exact && best.converged) polish(p, tolerance, best);
+  if (exact && best.converged) polish<kN>(p, tolerance, best);
   return best;
+}
+
+ProblemResult solve_normalised_of_size(const NormalisedProblem& p, const SolverOptions& options, double tolerance) {
+  switch (p.n) {
+    case 1: return solve_normalised<1>(p, options, tolerance);
+    case 2: return solve_normalised<2>(p, options, tolerance);
+    case 3: return solve_normalised<3>(p, options, tolerance);
+    case 4: return solve_normalised<4>(p, options, tolerance);
+    case 5: return solve_normalised<5>(p, options, tolerance);
+    case 6: return solve_normalised<6>(p, options, tolerance);
+    case 7: return solve_normalised<7>(p, options, tolerance);
+    default: return solve_normalised<8>(p, options, tolerance);
+  }
 }
 
 }  // namespace
@@ -215,7 +240,7 @@ Iterates solve_small_problems(const torch::Tensor& F_in, const torch::Tensor& q_
         p.mu[i] = mu_raw[i] * (matrix_scale / (q_scale * q_scale));
         p.q_norm = std::max(p.q_norm, std::abs(p.q[i]));
       }
-      const ProblemResult result = solve_normalised(p, options, tolerance);
+      const ProblemResult result = solve_normalised_of_size(p, options, tolerance);
       for (int64_t i = 0; i < n; ++i) {
         lambda_data[b * n + i] = result.lambda[i] * (q_scale / matrix_scale);
         w_data[b * n + i] = result.w[i] * q_scale;

@@ -43,12 +43,13 @@ Measurement measure(lcp::SmoothingMode mode, bool fused, int64_t rollouts, int64
   const auto initial = 0.3 * (2.0 * torch::rand({rollouts, 4}, generator, torch::kFloat64) - 1.0);
   const auto exploration = torch::randn({horizon, rollouts, 1}, generator, torch::kFloat64);
   const ModelRolloutOptions options{horizon, 0.99, 0.1};
-  torch::Tensor gradient;
   const auto call = [&] {
     const auto objective = model_rollout_costs(model, *policy, initial, exploration, cost, options).mean();
-    gradient = torch::autograd::grad({objective}, {policy->gain})[0];
+    return torch::autograd::grad({objective}, {policy->gain})[0];
   };
-  call();  // warm-up
+  // The first call (also the warm-up) is compared: randomized smoothing's noise comes from
+  // the model's generator, fresh here on both paths.
+  const torch::Tensor gradient = call();
   int calls = 0;
   const auto start = std::chrono::steady_clock::now();
   double elapsed = 0.0;
