@@ -18,7 +18,6 @@
 // scripts/plot_runs.py turns diagnostics.csv into diagnostics.png.
 
 #include "data/envs/cartpole_soft_walls.h"
-#include "modules/linear_policy.h"
 #include "src/config/config_reader.h"
 #include "src/error.h"
 #include "src/random/counter_random.h"
@@ -68,15 +67,8 @@ class FopgDiagnostics : public Experiment {
   bool resumable() const override { return false; }
 
   nlohmann::json run(RunSink& sink, bool, bool quiet) override {
-    const Eigen::RowVector4d gain = cartpole_soft_walls_lqr_gain();
-    policy_ = LinearPolicy(LinearPolicyOptions(4, 1));
-    {
-      torch::NoGradGuard no_grad;
-      policy_->gain.copy_(torch::tensor({gain[0], gain[1], gain[2], gain[3]}, torch::kFloat64).view({1, 4}));
-    }
-    const Eigen::Vector4d weights = CartPoleSoftWalls::state_cost_weights();
-    cost_ = {torch::tensor({weights[0], weights[1], weights[2], weights[3]}, torch::kFloat64),
-             CartPoleSoftWalls::input_cost_weight()};
+    policy_ = cartpole_soft_walls_lqr_policy();
+    cost_ = cartpole_soft_walls_cost();
 
     int64_t cells = 0;
     for (auto mode : modes_) cells += static_cast<int64_t>(strengths(mode).size());
@@ -146,12 +138,10 @@ class FopgDiagnostics : public Experiment {
     const LcsDynamics model(LCSLayer(layer, cartpole_soft_walls_matrices()), make_generator(derive_seed(stream, 1u << 30)));
     ModelRolloutOptions rollout = options_;
     rollout.horizon = horizon;
-    const Eigen::Vector4d bounds = CartPoleSoftWalls::initial_state_bounds();
-    const auto box = torch::tensor({bounds[0], bounds[1], bounds[2], bounds[3]}, torch::kFloat64);
     std::vector<torch::Tensor> gradients;
     for (int64_t b = 0; b < batches; ++b) {
       auto generator = make_generator(derive_seed(stream, static_cast<uint64_t>(b)));
-      const auto initial = (2.0 * torch::rand({rollouts_, 4}, generator, torch::kFloat64) - 1.0) * box;
+      const auto initial = cartpole_soft_walls_initial_states(rollouts_, generator);
       const auto exploration = torch::randn({horizon, rollouts_, 1}, generator, torch::kFloat64);
       const auto objective = model_rollout_costs(model, *policy_, initial, exploration, cost_, rollout).mean();
       if (!torch::isfinite(objective).item<bool>()) {

@@ -1,6 +1,9 @@
 #include "trainers/fopg_objective.h"
 
+#include "data/envs/cartpole_soft_walls.h"
 #include "src/error.h"
+
+#include <torch/torch.h>
 
 #include <string>
 
@@ -32,6 +35,25 @@ torch::Tensor model_rollout_costs(const DifferentiableDynamics& model, PolicyImp
     state = model.step(state, action);
   }
   return total;
+}
+
+QuadraticCost cartpole_soft_walls_cost() {
+  const Eigen::Vector4d q = CartPoleSoftWalls::state_cost_weights();
+  return {torch::tensor({q[0], q[1], q[2], q[3]}, torch::kFloat64), CartPoleSoftWalls::input_cost_weight()};
+}
+
+torch::Tensor cartpole_soft_walls_initial_states(int64_t count, at::Generator& generator) {
+  const Eigen::Vector4d bounds = CartPoleSoftWalls::initial_state_bounds();
+  const auto box = torch::tensor({bounds[0], bounds[1], bounds[2], bounds[3]}, torch::kFloat64);
+  return (2.0 * torch::rand({count, 4}, generator, torch::kFloat64) - 1.0) * box;
+}
+
+LinearPolicy cartpole_soft_walls_lqr_policy() {
+  LinearPolicy policy(LinearPolicyOptions(4, 1));
+  const Eigen::RowVector4d gain = cartpole_soft_walls_lqr_gain();
+  torch::NoGradGuard no_grad;
+  policy->gain.copy_(torch::tensor({gain[0], gain[1], gain[2], gain[3]}, torch::kFloat64).view({1, 4}));
+  return policy;
 }
 
 }  // namespace diffctl

@@ -1,8 +1,10 @@
 #pragma once
 
 #include "data/envs/differentiable_dynamics.h"
+#include "modules/linear_policy.h"
 #include "modules/policy.h"
 
+#include <ATen/core/Generator.h>
 #include <torch/types.h>
 
 #include <cstdint>
@@ -29,5 +31,11 @@ struct ModelRolloutOptions {
 torch::Tensor model_rollout_costs(const DifferentiableDynamics& model, PolicyImpl& policy,
                                   const torch::Tensor& initial_states, const torch::Tensor& exploration,
                                   const QuadraticCost& cost, const ModelRolloutOptions& options);
+
+// The cart-pole with soft walls task (data/envs/cartpole_soft_walls.h): its stage cost, its
+// initial states (count, 4) uniform in the task's box, and its LQR baseline as a LinearPolicy.
+QuadraticCost cartpole_soft_walls_cost();
+torch::Tensor cartpole_soft_walls_initial_states(int64_t count, at::Generator& generator);
+LinearPolicy cartpole_soft_walls_lqr_policy();
 
 }  // namespace diffctl

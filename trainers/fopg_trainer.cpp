@@ -29,17 +29,6 @@ LCSLayerOptions policy_gradient_model_options(const FopgOptions& o) {
       .learnable(false);
 }
 
-torch::Tensor uniform_initial_states(int64_t count, at::Generator& generator) {
-  const Eigen::Vector4d bounds = CartPoleSoftWalls::initial_state_bounds();
-  const auto box = torch::tensor({bounds[0], bounds[1], bounds[2], bounds[3]}, torch::kFloat64);
-  return (2.0 * torch::rand({count, kStateSize}, generator, torch::kFloat64) - 1.0) * box;
-}
-
-torch::Tensor lqr_gain_tensor() {
-  const Eigen::RowVector4d gain = cartpole_soft_walls_lqr_gain();
-  return torch::tensor({gain[0], gain[1], gain[2], gain[3]}, torch::kFloat64).view({kInputSize, kStateSize});
-}
-
 // The same LCS with every contact's gap measured in state units: row i of (D, E, d) and of
 // F divided by sᵢ = ‖(Dᵢ, Eᵢ)‖, column i of C and F by sᵢ too (λᵢ scaled by sᵢ), which leaves
 // the exact dynamics unchanged. A learned model fixes its contacts only up to such a scale;
@@ -111,9 +100,7 @@ FopgTrainer::FopgTrainer(ConfigReader& config, torch::Device device)
   }
   policy_reader.finish();
   truth_ = cartpole_soft_walls_matrices();
-  const Eigen::Vector4d weights = CartPoleSoftWalls::state_cost_weights();
-  cost_ = {torch::tensor({weights[0], weights[1], weights[2], weights[3]}, torch::kFloat64),
-           CartPoleSoftWalls::input_cost_weight()};
+  cost_ = cartpole_soft_walls_cost();
   evaluation_pool_ = std::make_unique<RolloutPool>([] { return make_env("cartpole_soft_walls"); },
                                                    RolloutOptions()
                                                        .episodes(options_.eval_episodes)
@@ -122,18 +109,14 @@ FopgTrainer::FopgTrainer(ConfigReader& config, torch::Device device)
 }
 
 void FopgTrainer::prepare() {
-  LinearPolicy baseline(LinearPolicyOptions(kStateSize, kInputSize));
-  {
-    torch::NoGradGuard no_grad;
-    baseline->gain.copy_(lqr_gain_tensor());
-  }
+  LinearPolicy baseline = cartpole_soft_walls_lqr_policy();
   baseline_cost_ = evaluation_cost(*baseline);
   if (options_.start_from_lqr) {
     if (auto* linear = dynamic_cast<LinearPolicyImpl*>(policy_.get())) {
       torch::NoGradGuard no_grad;
       linear->gain.copy_(baseline->gain);
     } else {
-      clone_lqr_into_mlp();
+      clone_into_mlp(*baseline);
     }
   }
   optimizer_ = std::make_unique<torch::optim::Adam>(policy_->parameters(),
@@ -154,13 +137,16 @@ void FopgTrainer::prepare() {
   initial_cost_ = evaluation_cost(*policy_);
 }
 
-// Behaviour cloning: the MLP regresses the LQR actions on states from twice the initial box.
-void FopgTrainer::clone_lqr_into_mlp() {
-  const torch::Tensor gain = lqr_gain_tensor();
+// Behaviour cloning: the MLP regresses the teacher's actions on states from twice the initial box.
+void FopgTrainer::clone_into_mlp(LinearPolicyImpl& teacher) {
   torch::optim::Adam cloning(policy_->parameters(), torch::optim::AdamOptions(1e-2));
   for (int64_t step = 0; step < 2000; ++step) {
-    const torch::Tensor states = 2.0 * uniform_initial_states(256, generator());
-    const torch::Tensor loss = (policy_->forward(states) + states.matmul(gain.t())).square().mean();
+    const torch::Tensor states = 2.0 * cartpole_soft_walls_initial_states(256, generator());
+    const torch::Tensor target = [&] {
+      torch::NoGradGuard no_grad;
+      return teacher.forward(states);
+    }();
+    const torch::Tensor loss = (policy_->forward(states) - target).square().mean();
     cloning.zero_grad();
     loss.backward();
     cloning.step();
@@ -249,7 +235,7 @@ nlohmann::json FopgTrainer::step(int64_t step) {
   double surrogate = 0.0, gradient_norm = 0.0;
   int64_t taken = 0, clipped = 0;
   for (int64_t k = 0; k < options_.policy_steps; ++k) {
-    const torch::Tensor initial = uniform_initial_states(options_.rollouts, generator());
+    const torch::Tensor initial = cartpole_soft_walls_initial_states(options_.rollouts, generator());
     const torch::Tensor exploration =
         torch::randn({options_.rollout.horizon, options_.rollouts, kInputSize}, generator(), torch::kFloat64);
     const torch::Tensor objective =

@@ -3,6 +3,7 @@
 #include "data/envs/cartpole_soft_walls.h"
 #include "data/lcs/random_lcs.h"
 #include "modules/lcs_layer.h"
+#include "modules/linear_policy.h"
 #include "modules/policy.h"
 #include "trainers/fopg_objective.h"
 #include "trainers/lcs_model_fit.h"
@@ -92,7 +93,7 @@ class FopgTrainer : public Trainer {
   Transitions execute(int64_t episodes);
   // The first fit from scratch (with restarts), later ones warm-started.
   void fit_model(bool from_scratch);
-  void clone_lqr_into_mlp();
+  void clone_into_mlp(LinearPolicyImpl& teacher);
 
   FopgOptions options_;
   std::shared_ptr<PolicyImpl> policy_;

@@ -6,13 +6,12 @@
 // the same run; "x" is the ratio. Exits non-zero only if the two paths' gradients disagree.
 //   bench_fopg_rollout [--quick]
 #include "data/envs/cartpole_soft_walls.h"
-#include "modules/linear_policy.h"
 #include "src/seeding.h"
+#include "tests/bench/timing.h"
 #include "trainers/fopg_objective.h"
 
 #include <torch/torch.h>
 
-#include <chrono>
 #include <cstdio>
 #include <cstring>
 
@@ -31,14 +30,8 @@ Measurement measure(lcp::SmoothingMode mode, bool fused, int64_t rollouts, int64
   solver.fused_small_problems = fused;
   layer.smoothing(mode).mu(mode == lcp::SmoothingMode::constant ? 1e-3 : 0.0).sigma(0.05).samples(16).learnable(false).solver(solver);
   const LcsDynamics model(LCSLayer(layer, cartpole_soft_walls_matrices()), make_generator(1));
-  LinearPolicy policy(LinearPolicyOptions(4, 1));
-  const Eigen::RowVector4d gain = cartpole_soft_walls_lqr_gain();
-  {
-    torch::NoGradGuard no_grad;
-    policy->gain.copy_(torch::tensor({gain[0], gain[1], gain[2], gain[3]}, torch::kFloat64).view({1, 4}));
-  }
-  const Eigen::Vector4d weights = CartPoleSoftWalls::state_cost_weights();
-  const QuadraticCost cost{torch::tensor({weights[0], weights[1], weights[2], weights[3]}, torch::kFloat64), 1.0};
+  LinearPolicy policy = cartpole_soft_walls_lqr_policy();
+  const QuadraticCost cost = cartpole_soft_walls_cost();
   auto generator = make_generator(0);
   const auto initial = 0.3 * (2.0 * torch::rand({rollouts, 4}, generator, torch::kFloat64) - 1.0);
   const auto exploration = torch::randn({horizon, rollouts, 1}, generator, torch::kFloat64);
@@ -50,15 +43,8 @@ Measurement measure(lcp::SmoothingMode mode, bool fused, int64_t rollouts, int64
   // The first call (also the warm-up) is compared: randomized smoothing's noise comes from
   // the model's generator, fresh here on both paths.
   const torch::Tensor gradient = call();
-  int calls = 0;
-  const auto start = std::chrono::steady_clock::now();
-  double elapsed = 0.0;
-  do {
-    call();
-    ++calls;
-    elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  } while (elapsed < budget_s);
-  return {static_cast<double>(calls * rollouts * horizon) / elapsed, gradient};
+  const double seconds = bench::seconds_per_call([&] { call(); }, budget_s);
+  return {static_cast<double>(rollouts * horizon) / seconds, gradient};
 }
 
 }  // namespace

@@ -18,6 +18,7 @@
 #include "src/lcp/small_problem_interior_point.h"
 #include "src/linalg/eigen_conversion.h"
 #include "src/seeding.h"
+#include "tests/bench/timing.h"
 
 #include <torch/torch.h>
 
@@ -37,16 +38,6 @@ double seconds_since(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
 
-double seconds_per_call(const std::function<void()>& call, double budget_s) {
-  call();  // warm-up
-  int calls = 0;
-  const auto start = std::chrono::steady_clock::now();
-  do {
-    call();
-    ++calls;
-  } while (seconds_since(start) < budget_s);
-  return seconds_since(start) / calls;
-}
 
 long status_kib(const std::string& field) {
   std::ifstream status("/proc/self/status");
@@ -155,7 +146,7 @@ int main(int argc, char** argv) {
         q.push_back(to_eigen(problems.q[b].unsqueeze(-1)));
       }
       std::vector<Eigen::VectorXd> lemke(batch);
-      const double lemke_s = seconds_per_call([&] {
+      const double lemke_s = bench::seconds_per_call([&] {
         for (int64_t b = 0; b < batch; ++b) lemke[b] = lcp::solve_lemke(F[b], q[b]).lambda;
       }, budget_s);
       double lambda_gap = 0.0;

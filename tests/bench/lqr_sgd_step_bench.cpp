@@ -10,6 +10,7 @@
 #include "src/lqr/discrete_lyapunov.h"
 #include "src/lqr/reference_lqr.h"
 #include "src/seeding.h"
+#include "tests/bench/timing.h"
 
 #include <torch/torch.h>
 
@@ -20,18 +21,6 @@
 
 namespace {
 
-double seconds_per_call(const std::function<void()>& call, double budget_s = 0.5) {
-  call();  // warm-up
-  int calls = 0;
-  const auto start = std::chrono::steady_clock::now();
-  double elapsed = 0.0;
-  do {
-    call();
-    ++calls;
-    elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  } while (elapsed < budget_s);
-  return elapsed / calls;
-}
 
 }  // namespace
 
@@ -55,7 +44,7 @@ int main() {
   for (int64_t M : {8, 64, 512, 8000}) {
     const auto systems = domain.sample(M, generator, torch::kFloat64);
     auto step_with = [&](LyapunovSolver solver, torch::Tensor& gradient) {
-      return seconds_per_call([&] {
+      return bench::seconds_per_call([&] {
         const auto K = gain.clone().requires_grad_(true);
         const auto gains = K.unsqueeze(0).expand({M, 1, 4});
         const auto closed_loop = systems.A - systems.B.matmul(gains);
@@ -78,7 +67,7 @@ int main() {
     }
     const Eigen::MatrixXd K = to_eigen(gain);
     Eigen::MatrixXd reference_gradient;
-    const double eigen_s = seconds_per_call([&] {
+    const double eigen_s = bench::seconds_per_call([&] {
       reference_gradient = Eigen::MatrixXd::Zero(K.rows(), K.cols());
       for (int64_t i = 0; i < M; ++i) {
         reference_gradient += reference::lqr_cost_and_gradient(A[i], B[i], Q[i], R[i], Sigma[i], K).gradient;
@@ -102,7 +91,7 @@ int main() {
     const auto gains = gain.unsqueeze(0).expand({evaluation.size(), 1, 4});
     const auto closed_loop = evaluation.A - evaluation.B.matmul(gains);
     const auto stage = evaluation.Q + gains.transpose(-1, -2).matmul(evaluation.R).matmul(gains);
-    return seconds_per_call([&] { solve_discrete_lyapunov(closed_loop, stage, solver); });
+    return bench::seconds_per_call([&] { solve_discrete_lyapunov(closed_loop, stage, solver); });
   };
   const double lu_eval_s = 1000 * evaluate_with(LyapunovSolver::batched_lu);
   const double kernel_eval_s = 1000 * evaluate_with(LyapunovSolver::small_kernel);

@@ -2,7 +2,6 @@
 // cart-pole LCS against the environment stepped by Lemke's method, and the gradient in
 // the policy's gain against finite differences through smoothed contact.
 #include "data/envs/cartpole_soft_walls.h"
-#include "modules/linear_policy.h"
 #include "src/error.h"
 #include "src/seeding.h"
 #include "trainers/fopg_objective.h"
@@ -13,32 +12,19 @@
 namespace diffctl {
 namespace {
 
-LinearPolicy lqr_policy() {
-  LinearPolicy policy(LinearPolicyOptions(4, 1));
-  const Eigen::RowVector4d gain = cartpole_soft_walls_lqr_gain();
-  torch::NoGradGuard no_grad;
-  policy->gain.copy_(torch::tensor({gain[0], gain[1], gain[2], gain[3]}, torch::kFloat64).view({1, 4}));
-  return policy;
-}
-
-QuadraticCost task_cost() {
-  const Eigen::Vector4d q = CartPoleSoftWalls::state_cost_weights();
-  return {torch::tensor({q[0], q[1], q[2], q[3]}, torch::kFloat64), CartPoleSoftWalls::input_cost_weight()};
-}
-
 // Starts that press the pole's tip into either wall within a few steps, and one that never does.
 torch::Tensor wall_hitting_states() {
   return torch::tensor({{0.1, -0.3, 0.5, -1.0}, {-0.1, 0.3, -0.5, 1.0}, {0.02, 0.01, 0.0, 0.0}}, torch::kFloat64);
 }
 
 TEST(FopgObjective, ExactModelRolloutsCostWhatTheRealSystemCharges) {
-  auto policy = lqr_policy();
+  auto policy = cartpole_soft_walls_lqr_policy();
   const auto initial = wall_hitting_states();
   const int64_t horizon = 60;
   const ModelRolloutOptions options{horizon, 0.9, 0.3};
   const auto exploration = torch::randn({horizon, 3, 1}, make_generator(3), torch::kFloat64);
   const LcsDynamics model(LCSLayer(LCSLayerOptions(4, 1, 2).learnable(false), cartpole_soft_walls_matrices()));
-  const auto costs = model_rollout_costs(model, *policy, initial, exploration, task_cost(), options);
+  const auto costs = model_rollout_costs(model, *policy, initial, exploration, cartpole_soft_walls_cost(), options);
 
   const Eigen::RowVector4d gain = cartpole_soft_walls_lqr_gain();
   bool touched_a_wall = false;
@@ -62,7 +48,7 @@ TEST(FopgObjective, ExactModelRolloutsCostWhatTheRealSystemCharges) {
 // states, exploration) throughout, through contact smoothed by each analytic mode.
 TEST(FopgObjective, GradientInTheGainMatchesFiniteDifferencesThroughSmoothedContact) {
   for (const auto mode : {lcp::SmoothingMode::constant, lcp::SmoothingMode::contact_aware}) {
-    auto policy = lqr_policy();
+    auto policy = cartpole_soft_walls_lqr_policy();
     LCSLayerOptions layer(4, 1, 2);
     layer.smoothing(mode).mu(mode == lcp::SmoothingMode::constant ? 1e-3 : 0.0).sigma(0.05).learnable(false);
     const LcsDynamics model(LCSLayer(layer, cartpole_soft_walls_matrices()));
@@ -71,7 +57,7 @@ TEST(FopgObjective, GradientInTheGainMatchesFiniteDifferencesThroughSmoothedCont
     const auto initial = wall_hitting_states();
     const auto exploration = torch::randn({horizon, 3, 1}, make_generator(4), torch::kFloat64);
     const auto objective = [&] {
-      return model_rollout_costs(model, *policy, initial, exploration, task_cost(), options).mean();
+      return model_rollout_costs(model, *policy, initial, exploration, cartpole_soft_walls_cost(), options).mean();
     };
     const auto analytic = torch::autograd::grad({objective()}, {policy->gain})[0];
     torch::NoGradGuard no_grad;
@@ -90,11 +76,11 @@ TEST(FopgObjective, GradientInTheGainMatchesFiniteDifferencesThroughSmoothedCont
 }
 
 TEST(FopgObjective, RejectsExplorationOfTheWrongShape) {
-  auto policy = lqr_policy();
+  auto policy = cartpole_soft_walls_lqr_policy();
   const LcsDynamics model(LCSLayer(LCSLayerOptions(4, 1, 2).learnable(false), cartpole_soft_walls_matrices()));
   const ModelRolloutOptions options{10, 1.0, 0.1};
   EXPECT_THROW(model_rollout_costs(model, *policy, wall_hitting_states(), torch::zeros({5, 3, 1}, torch::kFloat64),
-                                   task_cost(), options),
+                                   cartpole_soft_walls_cost(), options),
                InputError);
 }
 
