@@ -199,11 +199,21 @@ Transitions FopgTrainer::execute(int64_t episodes) {
           table(impulses, kContactSize)};
 }
 
+Transitions FopgTrainer::normalised(const Transitions& t) const {
+  return {t.state / state_scale_, t.input / input_scale_, t.next_state / state_scale_, t.lambda};
+}
+
 void FopgTrainer::fit_model(bool from_scratch) {
   if (from_scratch) {
+    // The model lives in coordinates where every state and input has unit spread over D:
+    // the policy's forces (±10 N) and the pole's angle (±0.3) would otherwise weigh very
+    // differently in the loss and in the initialisation.
+    state_scale_ = data_.state.std(0).clamp_min(1e-6);
+    input_scale_ = data_.input.std(0).clamp_min(1e-6);
     // Judged on the policy's own transitions: the states the policy gradient will roll out.
     const LcsFitResult fit =
-        fit_lcs_model_with_restarts(LCSLayerOptions(kStateSize, kInputSize, kContactSize), data_, policy_data_,
+        fit_lcs_model_with_restarts(LCSLayerOptions(kStateSize, kInputSize, kContactSize), normalised(data_),
+                                    normalised(policy_data_),
                                     options_.fit, options_.restarts, derive_seed(seed(), 2));
     if (fit.model) model_ = fit.model;
     model_loss_ = fit.model ? fit.final_loss : NAN;
@@ -214,7 +224,7 @@ void FopgTrainer::fit_model(bool from_scratch) {
     fit.steps = options_.refit_steps;
     fit.fit_mu_start = fit.fit_mu;
     fit.learning_rate = options_.refit_learning_rate;
-    model_loss_ = fit_lcs_model(*model_, data_, fit, generator()).back();
+    model_loss_ = fit_lcs_model(*model_, normalised(data_), fit, generator()).back();
   }
   if (!std::isfinite(model_loss_)) diverged_ = true;
 }
@@ -227,9 +237,12 @@ nlohmann::json FopgTrainer::step(int64_t step) {
   LCSMatrices current;
   {
     torch::NoGradGuard no_grad;
+    // Back from the model's coordinates x̃ = x/s, ũ = u/s_u to the state's.
     const LCSMatrices m = model_->matrices();
-    current = with_unit_contact_normals({m.A.detach(), m.B.detach(), m.C.detach(), m.D.detach(), m.E.detach(),
-                                         m.F.detach(), m.c.detach(), m.d.detach()});
+    const torch::Tensor s = state_scale_, s_u = input_scale_;
+    current = with_unit_contact_normals({s.unsqueeze(1) * m.A.detach() / s, s.unsqueeze(1) * m.B.detach() / s_u,
+                                         s.unsqueeze(1) * m.C.detach(), m.D.detach() / s, m.E.detach() / s_u,
+                                         m.F.detach(), s * m.c.detach(), m.d.detach()});
   }
   const LcsDynamics model(LCSLayer(policy_gradient_model_options(options_), current), generator());
   double surrogate = 0.0, gradient_norm = 0.0;
@@ -259,7 +272,9 @@ nlohmann::json FopgTrainer::step(int64_t step) {
   const Transitions fresh = execute(options_.episodes_per_iteration);
   if (fresh.state.size(0) > 0) {
     // Held out: the model has not seen the transitions of the policy it just produced.
-    model_error_ = relative_error(predict_exact(*model_, fresh.state, fresh.input).next_state, fresh.next_state);
+    const Transitions scaled = normalised(fresh);
+    model_error_ = relative_error(predict_exact(*model_, scaled.state, scaled.input).next_state * state_scale_,
+                                  fresh.next_state);
     data_ = concatenate(data_, fresh);
   }
   ++iterations_;
@@ -304,6 +319,8 @@ void FopgTrainer::save_state(torch::serialize::OutputArchive& archive) const {
   archive.write("data_input", data_.input);
   archive.write("data_next_state", data_.next_state);
   archive.write("data_lambda", data_.lambda);
+  archive.write("state_scale", state_scale_);
+  archive.write("input_scale", input_scale_);
   archive.write("figures", torch::tensor({static_cast<double>(episodes_collected_), static_cast<double>(iterations_),
                                           model_loss_, model_error_, initial_cost_},
                                          torch::kFloat64));
@@ -326,6 +343,8 @@ void FopgTrainer::load_state(torch::serialize::InputArchive& archive) {
   archive.read("data_input", data_.input);
   archive.read("data_next_state", data_.next_state);
   archive.read("data_lambda", data_.lambda);
+  archive.read("state_scale", state_scale_);
+  archive.read("input_scale", input_scale_);
   archive.read("figures", figures);
   episodes_collected_ = static_cast<int64_t>(figures[0].item<double>());
   iterations_ = static_cast<int64_t>(figures[1].item<double>());

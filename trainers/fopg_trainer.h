@@ -93,6 +93,7 @@ class FopgTrainer : public Trainer {
   Transitions execute(int64_t episodes);
   // The first fit from scratch (with restarts), later ones warm-started.
   void fit_model(bool from_scratch);
+  Transitions normalised(const Transitions& transitions) const;
   void clone_into_mlp(LinearPolicyImpl& teacher);
 
   FopgOptions options_;
@@ -104,6 +105,9 @@ class FopgTrainer : public Trainer {
   std::unique_ptr<RolloutPool> evaluation_pool_;
   Transitions data_;         // D
   Transitions policy_data_;  // its initial episodes of the policy
+  // The learned model's coordinates: x̃ = x / state_scale_, ũ = u / input_scale_ (ones for
+  // the oracle), fixed at the first fit.
+  torch::Tensor state_scale_ = torch::ones({4}, torch::kFloat64), input_scale_ = torch::ones({1}, torch::kFloat64);
   uint64_t data_seed_;
   int64_t episodes_collected_ = 0;
   int64_t iterations_ = 0;
