@@ -5,6 +5,8 @@
 #include <torch/custom_class.h>
 #include <torch/types.h>
 
+#include <type_traits>
+#include <utility>
 #include <vector>
 
 namespace diffctl {
@@ -27,7 +29,21 @@ struct ImplicitSolution {
 //   ImplicitSolution solve(at::TensorList inputs, const Options& options);
 //   torch::Tensor residual(const torch::Tensor& y, at::TensorList inputs, const Options& options);
 //   torch::Tensor adjoint_solve(at::TensorList saved, const torch::Tensor& grad_y, const Options& options);
+// A Layer whose residual has a simple derivative supplies instead of `residual`
+//   std::vector<torch::Tensor> input_vjp(const torch::Tensor& y, at::TensorList inputs,
+//                                        const torch::Tensor& adjoint, const Options& options);
+// returning vᵀ ∂h/∂p per input in closed form, which skips recording the residual's graph
+// and differentiating it — most of a backward whose adjoint solve is cheap.
 // Call ImplicitFunction<Layer>::apply(at::TensorList(inputs), options).
+template <class Layer, class = void>
+struct HasInputVjp : std::false_type {};
+template <class Layer>
+struct HasInputVjp<Layer, std::void_t<decltype(Layer::input_vjp(std::declval<const torch::Tensor&>(),
+                                                                 std::declval<at::TensorList>(),
+                                                                 std::declval<const torch::Tensor&>(),
+                                                                 std::declval<const typename Layer::Options&>()))>>
+    : std::true_type {};
+
 template <class Layer>
 class ImplicitFunction : public torch::autograd::Function<ImplicitFunction<Layer>> {
  public:
@@ -71,25 +87,31 @@ class ImplicitFunction : public torch::autograd::Function<ImplicitFunction<Layer
     const torch::Tensor& grad_y = grad_outputs[0];
     if (!grad_y.defined()) return grads;
     const torch::Tensor adjoint = Layer::adjoint_solve(factors, grad_y, options);
-
-    torch::AutoGradMode enable_grad(true);
-    std::vector<torch::Tensor> leaves;
-    std::vector<torch::Tensor> wanted;
-    std::vector<int64_t> wanted_index;
-    for (int64_t i = 0; i < input_count; ++i) {
-      leaves.push_back(inputs[i].detach().requires_grad_(ctx->needs_input_grad(i)));
-      if (ctx->needs_input_grad(i)) {
-        wanted.push_back(leaves.back());
-        wanted_index.push_back(i);
+    if constexpr (HasInputVjp<Layer>::value) {
+      const auto vjp = Layer::input_vjp(solution.detach(), inputs, adjoint, options);
+      for (int64_t i = 0; i < input_count; ++i) {
+        if (ctx->needs_input_grad(i) && vjp[i].defined()) grads[i] = -vjp[i];
       }
-    }
-    if (wanted.empty()) return grads;
-    const torch::Tensor residual = Layer::residual(solution.detach(), leaves, options);
-    const auto vjp = torch::autograd::grad({residual}, wanted, {adjoint},
-                                           /*retain_graph=*/false, /*create_graph=*/false,
-                                           /*allow_unused=*/true);
-    for (size_t k = 0; k < wanted.size(); ++k) {
-      if (vjp[k].defined()) grads[wanted_index[k]] = -vjp[k];
+    } else {
+      torch::AutoGradMode enable_grad(true);
+      std::vector<torch::Tensor> leaves;
+      std::vector<torch::Tensor> wanted;
+      std::vector<int64_t> wanted_index;
+      for (int64_t i = 0; i < input_count; ++i) {
+        leaves.push_back(inputs[i].detach().requires_grad_(ctx->needs_input_grad(i)));
+        if (ctx->needs_input_grad(i)) {
+          wanted.push_back(leaves.back());
+          wanted_index.push_back(i);
+        }
+      }
+      if (wanted.empty()) return grads;
+      const torch::Tensor residual = Layer::residual(solution.detach(), leaves, options);
+      const auto vjp = torch::autograd::grad({residual}, wanted, {adjoint},
+                                             /*retain_graph=*/false, /*create_graph=*/false,
+                                             /*allow_unused=*/true);
+      for (size_t k = 0; k < wanted.size(); ++k) {
+        if (vjp[k].defined()) grads[wanted_index[k]] = -vjp[k];
+      }
     }
     return grads;
   }

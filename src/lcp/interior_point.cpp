@@ -176,7 +176,7 @@ Iterates run_interior_point(const torch::Tensor& F, const torch::Tensor& q, cons
             torch::zeros({batch}, q.options().dtype(torch::kLong)), torch::zeros({batch}, q.options()),
             torch::zeros({batch}, q.options())};
   }
-  if (takes_small_problem_path(F, q, mu, options)) return solve_small_problems(F, q, mu, options);
+  if (takes_small_problem_path(F, q, mu, options)) return solve_small_problems(F, q, mu, options).iterates;
   // Constants of the change of variables (the solution does not depend on them), so the
   // unrolled backward does not differentiate them (√0 has no derivative).
   const torch::Tensor matrix_scale = F.detach().abs().amax({-2, -1});  // > 0: a positive diagonal
@@ -191,10 +191,10 @@ Iterates run_interior_point(const torch::Tensor& F, const torch::Tensor& q, cons
   return result;
 }
 
-// The pieces of λ ∘ (Fλ + q) = μ for ImplicitFunction; inputs are {F, q, μ}.
-// Each residual row is divided by sᵢ = λ̂ᵢ + ŵᵢ (λ̂ = λ + ε, ŵ = w + ε, a constant at the
-// solution), which makes the rows O(1): row i of the Jacobian is the convex combination
-// (ŵᵢ eᵢ + λ̂ᵢ Fᵢ)/sᵢ, nonsingular for a P-matrix F.
+// The pieces of λ ∘ (Fλ + q) = μ for ImplicitFunction; inputs are {F, q, μ}. The residual
+// is hᵢ = (λ̂ᵢ (Fλ + q + ε)ᵢ − μᵢ)/sᵢ: each row divided by sᵢ = λ̂ᵢ + ŵᵢ (λ̂ = λ + ε,
+// ŵ = max(Fλ + q, 0) + ε, a constant at the solution), which makes the rows O(1): row i of
+// the Jacobian is the convex combination (ŵᵢ eᵢ + λ̂ᵢ Fᵢ)/sᵢ, nonsingular for a P-matrix F.
 struct InteriorPointLayer {
   using Options = SolverOptions;
 
@@ -202,6 +202,13 @@ struct InteriorPointLayer {
     const torch::Tensor& F = inputs[0];
     const torch::Tensor& q = inputs[1];
     const torch::Tensor& mu = inputs[2];
+    if (takes_small_problem_path(F, q, mu, options)) {
+      const SmallProblemSolution solved = solve_small_problems(F, q, mu, options, options.gradient_floor);
+      const Iterates& result = solved.iterates;
+      return {result.lambda,
+              {solved.jacobian.lu, solved.jacobian.pivots, solved.jacobian.factored},
+              {result.converged, result.iterations, result.primal_residual, result.complementarity_residual}};
+    }
     const Iterates result = run_interior_point(F, q, mu, options);
 
     const double floor = options.gradient_floor;
@@ -217,21 +224,25 @@ struct InteriorPointLayer {
              result.complementarity_residual}};
   }
 
-  static torch::Tensor residual(const torch::Tensor& lambda, at::TensorList inputs, const SolverOptions& options) {
+  // The residual's derivatives with its row scale s held constant: ∂hᵢ/∂Fᵢⱼ = λ̂ᵢλⱼ/sᵢ,
+  // ∂hᵢ/∂qᵢ = λ̂ᵢ/sᵢ, ∂hᵢ/∂μᵢ = −1/sᵢ.
+  static std::vector<torch::Tensor> input_vjp(const torch::Tensor& lambda, at::TensorList inputs,
+                                              const torch::Tensor& adjoint, const SolverOptions& options) {
     const torch::Tensor& F = inputs[0];
     const torch::Tensor& q = inputs[1];
-    const torch::Tensor& mu = inputs[2];
     const double floor = options.gradient_floor;
     const torch::Tensor lambda_hat = lambda + floor;
-    const torch::Tensor row_scale =
-        lambda_hat + (batched_matvec(F.detach(), lambda) + q.detach()).clamp_min(0.0) + floor;
-    return (lambda_hat * (batched_matvec(F, lambda) + q + floor) - mu) / row_scale;
+    const torch::Tensor scaled = adjoint / (lambda_hat + (batched_matvec(F.detach(), lambda) + q.detach()).clamp_min(0.0) + floor);
+    const torch::Tensor grad_q = scaled * lambda_hat;
+    return {grad_q.unsqueeze(-1) * lambda.unsqueeze(-2), grad_q, -scaled};
   }
 
   static torch::Tensor adjoint_solve(at::TensorList saved, const torch::Tensor& grad_lambda, const SolverOptions&) {
     const torch::Tensor& lu = saved[0];
     const torch::Tensor& pivots = saved[1];
     const torch::Tensor& factored = saved[2];
+    const JacobianFactors factors{lu, pivots, factored};
+    if (takes_small_adjoint_path(factors, grad_lambda)) return solve_jacobian_transposed(factors, grad_lambda);
     const torch::Tensor v = torch::linalg_lu_solve(lu, pivots, grad_lambda.unsqueeze(-1),
                                                    /*left=*/true, /*adjoint=*/true)
                                 .squeeze(-1);

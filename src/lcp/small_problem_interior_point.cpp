@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
 #include <limits>
 
 namespace diffctl::lcp {
@@ -42,19 +43,25 @@ void multiply(const NormalisedProblem& p, const double* x, double* out) {
   }
 }
 
+// The scaled residuals from r_p = Fλ + q − w (computed as on the tensor path).
 template <int64_t kN>
-void residuals(const NormalisedProblem& p, const double* lambda, const double* w, double& primal,
-               double& complementarity) {
+void residuals_of(const NormalisedProblem& p, const double* primal_vector, const double* lambda, const double* w,
+                  double& primal, double& complementarity) {
   const int64_t n = kN > 0 ? kN : p.n;
-  double product[kMax];
-  multiply<kN>(p, lambda, product);
   primal = 0.0;
   complementarity = 0.0;
   for (int64_t i = 0; i < n; ++i) {
-    primal = std::max(primal, std::abs(product[i] + p.q[i] - w[i]));
+    primal = std::max(primal, std::abs(primal_vector[i]));
     complementarity = std::max(complementarity, std::abs(lambda[i] * w[i] - p.mu[i]) / (1.0 + p.mu[i]));
   }
   primal /= 1.0 + p.q_norm;
+}
+
+template <int64_t kN>
+void primal_vector(const NormalisedProblem& p, const double* lambda, const double* w, double* out) {
+  const int64_t n = kN > 0 ? kN : p.n;
+  multiply<kN>(p, lambda, out);
+  for (int64_t i = 0; i < n; ++i) out[i] = out[i] + p.q[i] - w[i];
 }
 
 // Largest α with v + α dv ≥ 0 over both variables (+∞ if none binds).
@@ -102,7 +109,9 @@ void polish(const NormalisedProblem& p, double tolerance, ProblemResult& result)
     result.lambda[i] = std::max(solution[i], 0.0);
     result.w[i] = std::max(w[i], 0.0);
   }
-  residuals<kN>(p, result.lambda, result.w, result.primal_residual, result.complementarity_residual);
+  double primal[kMax];
+  primal_vector<kN>(p, result.lambda, result.w, primal);
+  residuals_of<kN>(p, primal, result.lambda, result.w, result.primal_residual, result.complementarity_residual);
 }
 
 // run_normalised of the tensor path for one problem.
@@ -128,13 +137,10 @@ ProblemResult solve_normalised(const NormalisedProblem& p, const SolverOptions& 
   };
 
   for (int64_t iteration = 0;; ++iteration) {
-    multiply<kN>(p, lambda, primal);
-    for (int64_t i = 0; i < n; ++i) {
-      primal[i] += p.q[i] - w[i];
-      complementarity[i] = lambda[i] * w[i];
-    }
+    primal_vector<kN>(p, lambda, w, primal);
+    for (int64_t i = 0; i < n; ++i) complementarity[i] = lambda[i] * w[i];
     double primal_residual, complementarity_residual;
-    residuals<kN>(p, lambda, w, primal_residual, complementarity_residual);
+    residuals_of<kN>(p, primal, lambda, w, primal_residual, complementarity_residual);
     const double merit = std::max(primal_residual, complementarity_residual);
     if (merit < best_merit) {
       std::copy(lambda, lambda + n, best.lambda);
@@ -160,7 +166,8 @@ ProblemResult solve_normalised(const NormalisedProblem& p, const SolverOptions& 
       }
       gap = std::max(gap / static_cast<double>(n), 0.0);
       gap_affine = std::max(gap_affine / static_cast<double>(n), 0.0);
-      const double centring = gap > 0 ? std::min(std::pow(gap_affine / gap, 3), 1.0) : 0.0;
+      const double ratio = gap > 0 ? gap_affine / gap : 0.0;
+      const double centring = std::min(ratio * ratio * ratio, 1.0);
       for (int64_t i = 0; i < n; ++i) target[i] = p.mu[i] + centring * gap - d_lambda_affine[i] * d_w_affine[i];
       newton_step(target, d_lambda, d_w);
       usable = all_finite(n, d_lambda) && all_finite(n, d_w);
@@ -194,6 +201,43 @@ ProblemResult solve_normalised_of_size(const NormalisedProblem& p, const SolverO
   }
 }
 
+// Row r of L·U is row permutation[r] of the matrix, from LAPACK's 1-based interchanges.
+void permutation_of_interchanges(int64_t n, const int32_t* interchanges, int64_t* permutation) {
+  for (int64_t r = 0; r < n; ++r) permutation[r] = r;
+  for (int64_t r = 0; r < n; ++r) std::swap(permutation[r], permutation[interchanges[r] - 1]);
+}
+
+// The Jacobian of the implicit layer at λ (InteriorPointLayer on the tensor path), factorised
+// with partial pivoting as LAPACK's getrf does (the first largest pivot of each column).
+void factor_jacobian(int64_t n, const double* F, const double* q, const double* lambda, double floor, double* lu,
+                     int32_t* interchanges, bool& factored) {
+  for (int64_t i = 0; i < n; ++i) {
+    double product = 0.0;
+    for (int64_t j = 0; j < n; ++j) product += F[i * n + j] * lambda[j];
+    const double lambda_hat = lambda[i] + floor;
+    const double w_hat = std::max(product + q[i], 0.0) + floor;
+    const double row_scale = lambda_hat + w_hat;
+    for (int64_t j = 0; j < n; ++j) lu[i * n + j] = (lambda_hat * F[i * n + j] + (i == j ? w_hat : 0.0)) / row_scale;
+  }
+  int64_t permutation[kMax];
+  factored = small_lu_factor<double>(lu, permutation, n, interchanges);
+  // Valid interchanges even so, for LAPACK's solve, which skips nothing (its result is unused).
+  if (!factored) {
+    for (int64_t r = 0; r < n; ++r) interchanges[r] = static_cast<int32_t>(r + 1);
+  }
+}
+
+// solve_range(begin, end) over the batch in chunks of 64 problems, on compute_threads()
+// threads once there are enough chunks to share.
+void for_problem_chunks(int64_t batch, const std::function<void(int64_t, int64_t)>& solve_range) {
+  constexpr int64_t kChunk = 64;
+  const int64_t chunks = (batch + kChunk - 1) / kChunk;
+  const int64_t threads = batch >= 4 * kChunk ? compute_threads() : 1;
+  parallel_for(chunks, threads, [&](int64_t chunk, int64_t) {
+    solve_range(chunk * kChunk, std::min(batch, (chunk + 1) * kChunk));
+  });
+}
+
 }  // namespace
 
 bool takes_small_problem_path(const torch::Tensor& F, const torch::Tensor& q, const torch::Tensor& mu,
@@ -203,8 +247,9 @@ bool takes_small_problem_path(const torch::Tensor& F, const torch::Tensor& q, co
          q.size(-1) <= kSmallProblemMaxSize && !recording;
 }
 
-Iterates solve_small_problems(const torch::Tensor& F_in, const torch::Tensor& q_in, const torch::Tensor& mu_in,
-                              const SolverOptions& options) {
+SmallProblemSolution solve_small_problems(const torch::Tensor& F_in, const torch::Tensor& q_in,
+                                          const torch::Tensor& mu_in, const SolverOptions& options,
+                                          std::optional<double> gradient_floor) {
   const torch::Tensor F = F_in.detach().contiguous(), q = q_in.detach().contiguous(), mu = mu_in.detach().contiguous();
   const int64_t batch = q.size(0), n = q.size(1);
   const double tolerance = options.tolerance_for(q.scalar_type());
@@ -217,6 +262,18 @@ Iterates solve_small_problems(const torch::Tensor& F_in, const torch::Tensor& q_
   double *primal_data = primal.data_ptr<double>(), *complementarity_data = complementarity.data_ptr<double>();
   bool* converged_data = converged.data_ptr<bool>();
   int64_t* iterations_data = iterations.data_ptr<int64_t>();
+
+  JacobianFactors jacobian;
+  double* lu_data = nullptr;
+  int32_t* pivots_data = nullptr;
+  bool* factored_data = nullptr;
+  if (gradient_floor) {
+    jacobian = {torch::empty({batch, n, n}, q.options()), torch::empty({batch, n}, q.options().dtype(torch::kInt)),
+                torch::empty({batch}, q.options().dtype(torch::kBool))};
+    lu_data = jacobian.lu.data_ptr<double>();
+    pivots_data = jacobian.pivots.data_ptr<int32_t>();
+    factored_data = jacobian.factored.data_ptr<bool>();
+  }
 
   const auto solve_range = [&](int64_t begin, int64_t end) {
     NormalisedProblem p;
@@ -245,19 +302,50 @@ Iterates solve_small_problems(const torch::Tensor& F_in, const torch::Tensor& q_
         lambda_data[b * n + i] = result.lambda[i] * (q_scale / matrix_scale);
         w_data[b * n + i] = result.w[i] * q_scale;
       }
+      if (gradient_floor) {
+        factor_jacobian(n, F_raw, q_raw, lambda_data + b * n, *gradient_floor, lu_data + b * n * n, pivots_data + b * n,
+                        factored_data[b]);
+      }
       converged_data[b] = result.converged;
       iterations_data[b] = result.iterations;
       primal_data[b] = result.primal_residual;
       complementarity_data[b] = result.complementarity_residual;
     }
   };
-  constexpr int64_t kChunk = 64;
-  const int64_t chunks = (batch + kChunk - 1) / kChunk;
-  const int64_t threads = batch >= 4 * kChunk ? compute_threads() : 1;
-  parallel_for(chunks, threads, [&](int64_t chunk, int64_t) {
-    solve_range(chunk * kChunk, std::min(batch, (chunk + 1) * kChunk));
-  });
-  return {lambda, w, converged, iterations, primal, complementarity};
+  for_problem_chunks(batch, solve_range);
+  return {{lambda, w, converged, iterations, primal, complementarity}, jacobian};
+}
+
+bool takes_small_adjoint_path(const JacobianFactors& factors, const torch::Tensor& rhs) {
+  const bool recording = torch::GradMode::is_enabled() && rhs.requires_grad();
+  return factors.lu.device().is_cpu() && factors.lu.scalar_type() == torch::kFloat64 &&
+         rhs.scalar_type() == torch::kFloat64 && factors.lu.size(-1) <= kSmallProblemMaxSize && !recording;
+}
+
+torch::Tensor solve_jacobian_transposed(const JacobianFactors& factors, const torch::Tensor& rhs_in) {
+  const torch::Tensor lu = factors.lu.contiguous(), pivots = factors.pivots.contiguous();
+  const torch::Tensor factored = factors.factored.contiguous();
+  torch::Tensor solution = rhs_in.detach().contiguous().clone();
+  const int64_t batch = solution.size(0), n = solution.size(1);
+  const double* lu_data = lu.data_ptr<double>();
+  const int32_t* pivots_data = pivots.data_ptr<int32_t>();
+  const bool* factored_data = factored.data_ptr<bool>();
+  double* solution_data = solution.data_ptr<double>();
+  const auto solve_range = [&](int64_t begin, int64_t end) {
+    int64_t permutation[kMax];
+    double work[kMax];
+    for (int64_t b = begin; b < end; ++b) {
+      double* x = solution_data + b * n;
+      if (!factored_data[b]) {
+        std::fill(x, x + n, 0.0);
+        continue;
+      }
+      permutation_of_interchanges(n, pivots_data + b * n, permutation);
+      small_lu_solve_transposed<double>(lu_data + b * n * n, permutation, n, x, work);
+    }
+  };
+  for_problem_chunks(batch, solve_range);
+  return solution;
 }
 
 }  // namespace diffctl::lcp

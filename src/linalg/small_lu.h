@@ -11,9 +11,12 @@ namespace diffctl {
 // is row permutation[r] of the original. Written for the thousands of tiny systems a
 // batched control problem solves per step, where a LAPACK call per matrix costs more in
 // overhead than the arithmetic; a caller that knows n at compile time passes it as
-// kStaticSize (0: use n) so the loops unroll. Returns false on an exactly zero pivot.
+// kStaticSize (0: use n) so the loops unroll. Also records, where `interchanges` is given,
+// the rows swapped at each step as LAPACK's getrf does (1-based). Returns false on an
+// exactly zero pivot.
 template <class Scalar, int64_t kStaticSize = 0>
-bool small_lu_factor(Scalar* __restrict lu, int64_t* __restrict permutation, int64_t runtime_size) {
+bool small_lu_factor(Scalar* __restrict lu, int64_t* __restrict permutation, int64_t runtime_size,
+                     int32_t* __restrict interchanges = nullptr) {
   const int64_t n = kStaticSize > 0 ? kStaticSize : runtime_size;
   for (int64_t r = 0; r < n; ++r) permutation[r] = r;
   for (int64_t k = 0; k < n; ++k) {
@@ -27,6 +30,7 @@ bool small_lu_factor(Scalar* __restrict lu, int64_t* __restrict permutation, int
       }
     }
     if (largest == Scalar(0)) return false;
+    if (interchanges) interchanges[k] = static_cast<int32_t>(pivot + 1);
     if (pivot != k) {
       for (int64_t c = 0; c < n; ++c) std::swap(lu[k * n + c], lu[pivot * n + c]);
       std::swap(permutation[k], permutation[pivot]);

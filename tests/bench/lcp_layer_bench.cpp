@@ -1,5 +1,5 @@
 // Forward+backward time and peak memory of the differentiable LCP (lcp::solve, implicit
-// backward) over batch B ∈ {1, 64, 1024, 4096} × size n ∈ {2, 8, 16, 32}, against
+// backward) over batch B ∈ {1, 64, 256, 1024, 4096} × size n ∈ {2, 8, 16, 32}, against
 //   (a) autograd unrolled through the same solver's iterations (lcp::solve_unrolled),
 //   (b) the Eigen Lemke reference solved problem by problem (forward only: it has no
 //       gradient),
@@ -118,7 +118,7 @@ int main(int argc, char** argv) {
       return 2;
     }
   }
-  const std::vector<int64_t> batches = quick ? std::vector<int64_t>{1, 64} : std::vector<int64_t>{1, 64, 1024, 4096};
+  const std::vector<int64_t> batches = quick ? std::vector<int64_t>{1, 64} : std::vector<int64_t>{1, 64, 256, 1024, 4096};
   const std::vector<int64_t> sizes = quick ? std::vector<int64_t>{2, 8} : std::vector<int64_t>{2, 8, 16, 32};
   const double budget_s = quick ? 0.05 : 0.3;
   std::printf("LCP forward+backward, mu = %g, float64, %d threads; times per call, memory = peak RSS rise\n",

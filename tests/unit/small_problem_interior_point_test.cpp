@@ -52,6 +52,42 @@ TEST(SmallProblemInteriorPoint, AgreesWithTheTensorPathInSolutionSummaryAndGradi
   }
 }
 
+// The implicit layer's Jacobian at the solution, factorised in the kernel, against LAPACK's
+// factorisation of the same matrix built from tensors; its transposed solve against
+// LAPACK's, and 0 where the factorisation failed.
+TEST(SmallProblemInteriorPoint, FactorisesTheJacobianAsLapackAndSolvesItsTranspose) {
+  for (const int64_t n : {1, 3, 8}) {
+    SCOPED_TRACE("n = " + std::to_string(n));
+    const LcpBatch problems = random_p_matrix_lcps(200, n, make_generator(40 + n));
+    const auto mu = torch::zeros({200, n}, torch::kFloat64);
+    const double floor = 1e-6;
+    const auto solved = lcp::solve_small_problems(problems.F, problems.q, mu, {}, floor);
+    const auto& lambda = solved.iterates.lambda;
+    const auto lambda_hat = lambda + floor;
+    const auto w_hat = (torch::matmul(problems.F, lambda.unsqueeze(-1)).squeeze(-1) + problems.q).clamp_min(0.0) + floor;
+    const auto jacobian = (lambda_hat.unsqueeze(-1) * problems.F + torch::diag_embed(w_hat)) /
+                          (lambda_hat + w_hat).unsqueeze(-1);
+    auto [lu, pivots, info] = torch::linalg_lu_factor_ex(jacobian);
+    ASSERT_TRUE((info == 0).all().item<bool>());
+    EXPECT_TRUE(solved.jacobian.factored.all().item<bool>());
+    EXPECT_TRUE(torch::equal(solved.jacobian.pivots, pivots));
+    EXPECT_LE((solved.jacobian.lu - lu).abs().max().item<double>(), 1e-12);
+
+    const auto rhs = torch::randn({200, n}, make_generator(7), torch::kFloat64);
+    const auto expected = torch::linalg_lu_solve(lu, pivots, rhs.unsqueeze(-1), /*left=*/true, /*adjoint=*/true).squeeze(-1);
+    lcp::JacobianFactors factors = solved.jacobian;
+    ASSERT_TRUE(lcp::takes_small_adjoint_path(factors, rhs));
+    EXPECT_LE((lcp::solve_jacobian_transposed(factors, rhs) - expected).abs().max().item<double>(), 1e-10);
+    factors.factored = factors.factored.clone();
+    factors.factored[0] = false;
+    const auto partial = lcp::solve_jacobian_transposed(factors, rhs);
+    EXPECT_TRUE((partial[0] == 0).all().item<bool>());
+    EXPECT_LE((partial.narrow(0, 1, 199) - expected.narrow(0, 1, 199)).abs().max().item<double>(), 1e-10);
+    // A right-hand side that records a graph (double backward) needs LAPACK's solve.
+    EXPECT_FALSE(lcp::takes_small_adjoint_path(factors, rhs.clone().requires_grad_()));
+  }
+}
+
 TEST(SmallProblemInteriorPoint, ReportsWhatItCannotSolveAsTheTensorPathDoes) {
   // Not a P-matrix (a zero principal minor): neither path may claim convergence.
   const auto F = torch::tensor({1.0, 1.0, 1.0, 1.0}, torch::kFloat64).view({1, 2, 2});
