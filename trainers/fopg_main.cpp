@@ -4,8 +4,8 @@
 int main(int argc, char** argv) {
   return diffctl::run_trainer_main(
       argc, argv,
-      "fopg: model-based first-order policy gradient through contact (Algorithm 1 of\n"
-      "lcs-first-order-policy-gradient.md) on the cart-pole with soft walls: learn an LCS model,\n"
+      "fopg: model-based first-order policy gradient through contact (Algorithm 1 of \"Model-Based\n"
+      "First-Order Policy Gradient for Contact Dynamics\") on the cart-pole with soft walls: learn an LCS model,\n"
       "differentiate model rollouts through the smoothed LCP, execute on the real system.\n"
       "Example: build/bin/fopg --config data/configs/fopg_cartpole_linear.json",
       [](diffctl::ConfigReader& config, torch::Device device) {
