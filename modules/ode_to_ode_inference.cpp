@@ -32,7 +32,7 @@ torch::Tensor ode_to_ode_act_cpu(const torch::Tensor& observations, const torch:
                     input.size(input_transposed ? 1 : 2) == d && input.size(input_transposed ? 2 : 1) == n &&
                     bias.size(1) == n && output_frame.size(1) == n;
   if (!fits) {
-    throw InputError("ODEtoODE policy: observations of shape " + c10::str(observations.sizes()) + " for " +
+    throw Error("ODEtoODE policy: observations of shape " + c10::str(observations.sizes()) + " for " +
                      std::to_string(input.size(0)) + " parameter copies taking " +
                      std::to_string(input.size(input_transposed ? 1 : 2)) + " observation components");
   }

@@ -72,7 +72,8 @@ torch::Tensor OdeToOdePolicyImpl::act(const ParameterBatch& prepared, const torc
 }
 
 int64_t OdeToOdePolicyImpl::lockstep_episodes() const {
-  const auto& start = named_parameters(/*recurse=*/false)["flow_start"];
+  // A copy: named_parameters() returns a temporary dict, so a reference into it would dangle.
+  const torch::Tensor start = named_parameters(/*recurse=*/false)["flow_start"];
   return start.device().is_cpu() && start.scalar_type() == torch::kFloat64 ? 4 : PolicyImpl::lockstep_episodes();
 }
 

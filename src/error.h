@@ -19,4 +19,11 @@ class InputError : public Error {
   explicit InputError(const std::string& message) : Error(message) {}
 };
 
+// A --resume checkpoint that cannot be read: bad input (exit code 2) although it is read
+// after the run directory exists, where any other InputError is the run's failure.
+class CheckpointError : public InputError {
+ public:
+  explicit CheckpointError(const std::string& message) : InputError(message) {}
+};
+
 }  // namespace diffctl

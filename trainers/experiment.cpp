@@ -27,7 +27,16 @@ int run_experiment_main(int argc, const char* const* argv, const std::string& de
     experiment->prepare();
     open_run_directory(run_dir, experiment->resolved_config(config.resolved()), options.resume);
     DirectorySink sink(run_dir);
-    const nlohmann::json summary = experiment->run(sink, options.resume, options.quiet);
+    nlohmann::json summary;
+    try {
+      summary = experiment->run(sink, options.resume, options.quiet);
+    } catch (const CheckpointError&) {
+      throw;
+    } catch (const InputError& error) {
+      // The input was validated above: what the library rejects now (a diverged fit's
+      // non-finite matrices, say) is the run's failure, not the user's input.
+      throw Error(error.what());
+    }
     sink.write_summary(summary);
     std::cout << "run directory: " << run_dir << "\n" << summary.dump(2) << std::endl;
   });

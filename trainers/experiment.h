@@ -38,7 +38,9 @@ using ExperimentFactory =
 // command line, resolve the config (file, --set, --seed) and let the factory read and
 // validate it, reject unknown keys, prepare, and only then create the run directory
 // (config.json), run, write summary.json and print it. Bad input exits with 2 and one
-// line on stderr before any run directory exists; a failure while running exits with 1.
+// line on stderr before any run directory exists; a failure while running exits with 1,
+// an InputError thrown while running included (only an unreadable --resume checkpoint,
+// CheckpointError, is still bad input).
 int run_experiment_main(int argc, const char* const* argv, const std::string& description,
                         const ExperimentFactory& make_experiment);
 

@@ -51,7 +51,11 @@ std::vector<double> fit_lcs_model(LCSLayerImpl& model, const Transitions& data, 
     optimizer.zero_grad();
     loss.backward();
     optimizer.step();
-    losses.push_back(loss.item<double>());
+    // A step that leaves a parameter non-finite (too large a learning rate) has diverged as
+    // surely as a non-finite loss: the next solve could not run on it.
+    bool finite = true;
+    for (const auto& parameter : model.parameters()) finite = finite && parameter.isfinite().all().item<bool>();
+    losses.push_back(finite ? loss.item<double>() : std::numeric_limits<double>::quiet_NaN());
     if (on_step) on_step(step + 1, losses.back());
     if (!std::isfinite(losses.back())) break;
   }

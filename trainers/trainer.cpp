@@ -71,8 +71,10 @@ nlohmann::json Trainer::run(RunSink& sink, bool resume, bool quiet) {
       first_step = step.item<int64_t>() + 1;
       elapsed_before = elapsed.item<double>();
     } catch (const c10::Error& error) {
-      throw InputError(checkpoint_path + ": not a readable checkpoint of this trainer (" +
-                       std::string(error.what_without_backtrace()) + ")");
+      throw CheckpointError(checkpoint_path + ": not a readable checkpoint of this trainer (" +
+                            std::string(error.what_without_backtrace()) + ")");
+    } catch (const InputError& error) {  // load_state's shape checks
+      throw CheckpointError(checkpoint_path + ": " + error.what());
     }
   }
 

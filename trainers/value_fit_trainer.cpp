@@ -22,9 +22,11 @@ ValueFitOptions ValueFitOptions::from_config(ConfigReader& config) {
   o.eta = config.number("eta", o.eta, 0.0, false, 1.0 - 1e-12);
   o.step_size = config.number("step_size", o.step_size, 0.0, true);
   o.domain.reward_offset = config.number("reward_offset", 0.0);
-  o.domain.four_rooms_states = config.choice("four_rooms_states", "all", {"all", "open_cells"}) == "all"
-                                   ? FourRoomsStates::all
-                                   : FourRoomsStates::open_cells;
+  const std::string four_rooms_states =
+      config.choice("four_rooms_states", "released_code", {"released_code", "absorbing_walls", "open_cells"});
+  o.domain.four_rooms_states = four_rooms_states == "released_code"     ? FourRoomsStates::released_code
+                               : four_rooms_states == "absorbing_walls" ? FourRoomsStates::absorbing_walls
+                                                                        : FourRoomsStates::open_cells;
   o.batch_size = config.integer("batch_size", o.batch_size, 1);
   o.num_actions = config.integer("num_actions", o.num_actions, 1, 64);
   o.forward_solver = config.choice("forward", "value_iteration", {"value_iteration", "direct"}) == "direct"

@@ -35,7 +35,8 @@ std::vector<int64_t> open_cells() {
 
 }  // namespace
 
-TabularMdp four_rooms_mdp(double reward_offset) {
+TabularMdp four_rooms_mdp(double reward_offset, FourRoomsStates states) {
+  const bool walls_are_states = states == FourRoomsStates::released_code;
   // Actions down, up, right, left as (row, column) moves.
   const int64_t moves[4][2] = {{1, 0}, {-1, 0}, {0, 1}, {0, -1}};
   torch::Tensor P = torch::zeros({kCells + 1, 4, kCells + 1}, torch::kFloat64);
@@ -46,9 +47,10 @@ TabularMdp four_rooms_mdp(double reward_offset) {
   for (int64_t s = 0; s <= kCells; ++s) {
     const int64_t row = s / kSide;
     const int64_t column = s % kSide;
+    const bool absorbing = s == kTerminal || (!walls_are_states && !open_cell(row, column));
     for (int64_t a = 0; a < 4; ++a) {
-      if (s == kTerminal || !open_cell(row, column)) {
-        p[s][a][s] = 1.0;  // absorbing; walls are never entered
+      if (absorbing) {
+        p[s][a][s] = 1.0;
         continue;
       }
       if (std::make_pair(row, column) == kGoal) {
@@ -56,6 +58,8 @@ TabularMdp four_rooms_mdp(double reward_offset) {
         r[s][a][kTerminal] = 1.0;
         continue;
       }
+      // From any cell (a wall too, where walls are states) a move into a wall or off the
+      // grid stays put.
       for (int64_t d = 0; d < 4; ++d) {
         const int64_t to_row = row + moves[d][0];
         const int64_t to_column = column + moves[d][1];
@@ -63,19 +67,20 @@ TabularMdp four_rooms_mdp(double reward_offset) {
         p[s][a][next] += d == a ? 2.0 / 3.0 : 1.0 / 9.0;
       }
     }
-    terminal[s] = s == kTerminal || !open_cell(row, column);
+    // The released code never ends an episode: state 121 is a reward-free self-loop.
+    terminal[s] = absorbing && !walls_are_states;
   }
-  // The offset applies to every reward the agent can receive (every transition out of an
-  // open cell, the goal's included).
+  // The offset applies to every reward the agent can receive: every step in the released
+  // code (walls, goal and state 121 included), otherwise every transition out of an open cell.
   const torch::Tensor live = terminal.logical_not().to(torch::kFloat64).view({-1, 1, 1});
   return {P, R + reward_offset * live, terminal, 0.9};
 }
 
 ValueDataset four_rooms_dataset(double reward_offset, FourRoomsStates which, at::Generator& generator) {
-  const TabularMdp mdp = four_rooms_mdp(reward_offset);
-  const torch::Tensor policy = epsilon_greedy(optimal_action_values(four_rooms_mdp(0.0)), 0.1);
+  const TabularMdp mdp = four_rooms_mdp(reward_offset, which);
+  const torch::Tensor policy = epsilon_greedy(optimal_action_values(four_rooms_mdp(0.0, which)), 0.1);
   std::vector<int64_t> cells = open_cells();
-  if (which == FourRoomsStates::all) {
+  if (which != FourRoomsStates::open_cells) {
     cells.resize(kCells + 1);
     for (int64_t s = 0; s <= kCells; ++s) cells[s] = s;
   }
@@ -88,7 +93,7 @@ ValueDataset four_rooms_dataset(double reward_offset, FourRoomsStates which, at:
     states.insert(states.end(), trajectory.states.begin(), trajectory.states.end());
     targets.insert(targets.end(), returns.begin(), returns.end());
   }
-  // One-hot over the 121 cells; the terminal's row is zero.
+  // One-hot over the 121 cells; state 121's row is zero.
   const torch::Tensor features = torch::cat({torch::eye(kCells, torch::kFloat64),
                                              torch::zeros({1, kCells}, torch::kFloat64)});
   std::vector<int64_t> test_states = cells;

@@ -26,19 +26,26 @@ struct ValueDataset {
 TabularMdp chain_mdp(double reward_offset);
 ValueDataset chain_dataset(double reward_offset, at::Generator& generator);
 
-// Which four-rooms states episodes start from and the test set covers.
+// Which four-rooms MDP, which states episodes start from and which the test set covers.
 enum class FourRoomsStates {
-  all,         // all 122 (walls, goal and terminal included), as the paper's released code
-  open_cells,  // the 104 open cells to start from; tested on those and the terminal
+  // As the paper's released code: all 122 states are ordinary states (a start in a wall
+  // moves out of it), the goal moves to state 121, a reward-free self-loop, episodes never
+  // end (every trajectory runs all its steps), the offset is added to every step's reward;
+  // starts and tests on all 122.
+  released_code,
+  // Walls and state 121 absorbing terminals worth 0 (a start there adds no sample); starts
+  // and tests on all 122.
+  absorbing_walls,
+  // Terminals as absorbing_walls; starts on the 104 open cells, tests on them and state 121.
+  open_cells,
 };
 
-// Four rooms: 11×11 grid with walls, goal (7, 1) paying 1 on the way to an absorbing
-// terminal (state 121, zero features); moves succeed with 2/3, slip to each other direction
-// with 1/9, blocked moves stay; walls are absorbing and pay nothing; γ = 0.9; π
-// ε-greedy(0.1) on the offset-free Q*. Train: 80 trajectories × 80 steps from uniform
-// starts over `states`, every visited state with its truncated return (a start in a wall or
-// the terminal ends at once and adds no sample). Test: exact values of `states`.
-TabularMdp four_rooms_mdp(double reward_offset);
+// Four rooms: 11×11 grid with walls, goal (7, 1) paying 1 for any action on the way to
+// state 121 (zero features); moves succeed with 2/3, slip to each other direction with
+// 1/9, moves into a wall or off the grid stay; γ = 0.9; π ε-greedy(0.1) on the offset-free
+// Q* of the same MDP. Train: 80 trajectories × 80 steps from uniform starts over `states`,
+// every visited state with its return truncated at the trajectory's end. Test: exact values.
+TabularMdp four_rooms_mdp(double reward_offset, FourRoomsStates states = FourRoomsStates::released_code);
 ValueDataset four_rooms_dataset(double reward_offset, FourRoomsStates states, at::Generator& generator);
 
 // Mountain car (Sutton & Barto) with 20×20 normalised radial-basis features, γ = 0.99, the
@@ -52,7 +59,7 @@ torch::Tensor mountain_car_features(const torch::Tensor& position, const torch::
 struct ValueDomainOptions {
   std::string domain = "chain";  // "chain", "four_rooms" or "mountain_car"
   double reward_offset = 0.0;
-  FourRoomsStates four_rooms_states = FourRoomsStates::all;
+  FourRoomsStates four_rooms_states = FourRoomsStates::released_code;
 };
 
 // The domain's dataset (InputError for an unknown domain).

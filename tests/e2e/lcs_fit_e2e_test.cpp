@@ -48,6 +48,18 @@ TEST(LcsFit, RandomLcsModelBeatsTheBestLinearModel) {
   EXPECT_LT(summary["relative_error"].get<double>(), 0.5 * summary["linear_relative_error"].get<double>());
 }
 
+// A learning rate the fit cannot survive is the run's outcome, not bad input: the run
+// reports it in its summary (and writes no model) instead of failing in the next solve.
+TEST(LcsFit, ADivergingFitIsReportedNotBadInput) {
+  const std::string out = scratch_dir("lcs_fit_diverged");
+  const auto run = lcs_fit("--config data/configs/lcs_fit_cartpole.json --set learning_rate=1e308 fit_steps=20 "
+                           "--quiet --out " + out);
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  const auto summary = read_json(out + "/summary.json");
+  EXPECT_EQ(summary["status"], "diverged");
+  EXPECT_FALSE(std::filesystem::exists(out + "/model.json"));
+}
+
 TEST(LcsFit, BadInputGetsOneLineAndNoOutput) {
   const std::string out = scratch_dir("lcs_fit_bad");
   for (const std::string& arguments :

@@ -86,8 +86,8 @@ torch::Tensor mlp_by_hand(MlpPolicyImpl& policy, const torch::Tensor& x) {
   auto h = policy.normalizer()->forward(x);
   const int64_t layers = static_cast<int64_t>(policy.options.hidden_sizes().size()) + 1;
   for (int64_t layer = 0; layer < layers; ++layer) {
-    const auto& weight = policy.named_parameters()["weight" + std::to_string(layer)];
-    const auto& bias = policy.named_parameters()["bias" + std::to_string(layer)];
+    const torch::Tensor weight = policy.named_parameters()["weight" + std::to_string(layer)];
+    const torch::Tensor bias = policy.named_parameters()["bias" + std::to_string(layer)];
     h = h.matmul(weight.t()) + bias;
     if (layer + 1 < layers) h = policy.options.activation() == Activation::tanh ? h.tanh() : h.relu();
   }

@@ -5,6 +5,7 @@
 #include "src/error.h"
 #include "src/random/counter_random.h"
 #include "src/seeding.h"
+#include "support/contract_error.h"
 #include "support/tensor_matchers.h"
 #include "trainers/rollout/rollout_pool.h"
 
@@ -122,9 +123,10 @@ TEST(RolloutPool, RejectsAPolicyOfTheWrongShapeAndBadOptions) {
   const EnvFactory pendulum = [] { return std::make_unique<Pendulum>(); };
   RolloutPool pool(pendulum, RolloutOptions().episodes(2));
   LinearPolicy wrong(LinearPolicyOptions(4, 1));
-  EXPECT_THROW(pool.run(*wrong, 0), InputError);
-  EXPECT_THROW(RolloutPool(pendulum, RolloutOptions().episodes(0)), InputError);
-  EXPECT_THROW(RolloutPool(pendulum, RolloutOptions().threads(0)), InputError);
+  // Callers validate their configs first: what reaches the pool is a programmer's mistake.
+  EXPECT_TRUE(testing::throws_contract_error([&] { pool.run(*wrong, 0); }));
+  EXPECT_TRUE(testing::throws_contract_error([&] { RolloutPool(pendulum, RolloutOptions().episodes(0)); }));
+  EXPECT_TRUE(testing::throws_contract_error([&] { RolloutPool(pendulum, RolloutOptions().threads(0)); }));
 }
 
 }  // namespace

@@ -29,16 +29,78 @@ TEST(ValueDomains, ChainExactValuesMatchMonteCarloReturns) {
   }
 }
 
-TEST(ValueDomains, FourRoomsIsAProperMdpWithTheGoalWorthItsReward) {
-  const TabularMdp mdp = four_rooms_mdp(0.25);
+// The released code's four rooms, against the figures of its logs: the test norms at
+// offsets 0 and 1, 6,400 samples, and every step's reward carrying the offset.
+TEST(ValueDomains, FourRoomsAsReleasedHasTheLoggedTestNormsAndEveryStepAsASample) {
+  for (uint64_t seed : {46, 47, 48}) {
+    auto plain_generator = make_generator(seed);
+    auto offset_generator = make_generator(seed);
+    const ValueDataset plain = four_rooms_dataset(0.0, FourRoomsStates::released_code, plain_generator);
+    const ValueDataset offset = four_rooms_dataset(1.0, FourRoomsStates::released_code, offset_generator);
+    ASSERT_EQ(plain.test_targets.size(0), 122);
+    EXPECT_NEAR(plain.test_targets.norm().item<double>(), 3.752, 5e-4);
+    EXPECT_NEAR(offset.test_targets.norm().item<double>(), 113.41, 5e-3);
+    // V = V₀ + c/(1 − γ) at every state, state 121 (zero features) included.
+    EXPECT_TRUE(TensorsNear(offset.test_targets - plain.test_targets, torch::full({122}, 10.0, torch::kFloat64), 1e-10));
+    EXPECT_EQ(offset.test_features[121].abs().sum().item<double>(), 0.0);
+    // Episodes never end: 80 trajectories × 80 steps, most of them sitting in state 121.
+    ASSERT_EQ(plain.train_targets.size(0), 6400);
+    const double absorbed = (plain.train_features.sum(1) == 0.0).to(torch::kFloat64).mean().item<double>();
+    EXPECT_GT(absorbed, 0.6) << "seed " << seed;
+    EXPECT_LT(absorbed, 0.9) << "seed " << seed;
+    // The offset is added to every step, truncated at step 80 without a bootstrap: the same
+    // draws give the same trajectories, whose targets differ by Σ_{k=t}^{79} 0.9^{k−t}.
+    const auto t = torch::arange(80, torch::kFloat64).repeat({80});
+    const auto truncated_sum = (1.0 - torch::pow(0.9, 80.0 - t)) / (1.0 - 0.9);
+    EXPECT_TRUE(TensorsNear(offset.train_targets - plain.train_targets, truncated_sum, 1e-10));
+    EXPECT_TRUE(TensorsNear(offset.train_features, plain.train_features, 0.0));
+  }
+}
+
+// Walls are ordinary states in the released code: a start there moves out, only moves into
+// a wall or off the grid stay; the goal pays 1 for any action and moves to state 121.
+TEST(ValueDomains, FourRoomsAsReleasedLeavesWallsAndOnlyBlocksMovesIntoThem) {
+  const TabularMdp mdp = four_rooms_mdp(0.5);
+  EXPECT_EQ(mdp.states(), 122);
+  EXPECT_EQ(mdp.terminal.sum().item<int64_t>(), 0);
+  EXPECT_TRUE(TensorsNear(mdp.transitions.sum(-1), torch::ones({122, 4}, torch::kFloat64), 1e-12));
+  // Down from the wall (5, 5): (6, 5) below is open, its other neighbours (4, 5), (5, 4)
+  // and (5, 6) are walls, so the three slips stay.
+  const int64_t wall = 5 * 11 + 5, below = 6 * 11 + 5, wall_above = 4 * 11 + 5;
+  EXPECT_NEAR(mdp.transitions[wall][0][below].item<double>(), 2.0 / 3.0, 1e-15);
+  EXPECT_NEAR(mdp.transitions[wall][0][wall].item<double>(), 1.0 / 3.0, 1e-15);
+  EXPECT_EQ(mdp.transitions[wall][0][wall_above].item<double>(), 0.0);
+  // Right from (4, 4) runs into the wall (4, 5) and stays, as does the slip down into (5, 4).
+  const int64_t cell = 4 * 11 + 4;
+  EXPECT_NEAR(mdp.transitions[cell][2][cell].item<double>(), 2.0 / 3.0 + 1.0 / 9.0, 1e-15);
+  EXPECT_NEAR(mdp.transitions[cell][2][3 * 11 + 4].item<double>(), 1.0 / 9.0, 1e-15);
+  const int64_t goal = 7 * 11 + 1;
+  for (int64_t a = 0; a < 4; ++a) {
+    EXPECT_EQ(mdp.transitions[goal][a][121].item<double>(), 1.0);
+    EXPECT_EQ(mdp.rewards[goal][a][121].item<double>(), 1.5);
+    EXPECT_EQ(mdp.transitions[121][a][121].item<double>(), 1.0);
+    EXPECT_EQ(mdp.rewards[121][a][121].item<double>(), 0.5);
+    EXPECT_EQ(mdp.rewards[wall][a][below].item<double>(), 0.5);
+  }
+  // Without the offset the policy heads for the goal: values rise towards it along its row,
+  // and a wall is worth what the cells it leads to are.
+  const auto policy = epsilon_greedy(optimal_action_values(four_rooms_mdp(0.0)), 0.1);
+  const auto plain = policy_values(four_rooms_mdp(0.0), policy);
+  EXPECT_GT(plain[7 * 11 + 2].item<double>(), plain[7 * 11 + 3].item<double>());
+  EXPECT_GT(plain[7 * 11 + 3].item<double>(), 0.0);
+  EXPECT_GT(plain[wall].item<double>(), 0.0);
+  EXPECT_EQ(plain[121].item<double>(), 0.0);
+}
+
+TEST(ValueDomains, FourRoomsWithTerminalsIsAProperMdpWithTheGoalWorthItsReward) {
+  const TabularMdp mdp = four_rooms_mdp(0.25, FourRoomsStates::open_cells);
   EXPECT_EQ(mdp.states(), 122);
   EXPECT_TRUE(TensorsNear(mdp.transitions.sum(-1), torch::ones({122, 4}, torch::kFloat64), 1e-12));
-  const auto policy = epsilon_greedy(optimal_action_values(four_rooms_mdp(0.0)), 0.1);
+  const auto policy = epsilon_greedy(optimal_action_values(four_rooms_mdp(0.0, FourRoomsStates::open_cells)), 0.1);
   const auto values = policy_values(mdp, policy);
   EXPECT_NEAR(values[7 * 11 + 1].item<double>(), 1.25, 1e-12);  // goal: 1 + offset, then terminal
   EXPECT_EQ(values[121].item<double>(), 0.0);
-  // Without the offset the policy heads for the goal: values rise towards it along its row.
-  const auto plain = policy_values(four_rooms_mdp(0.0), policy);
+  const auto plain = policy_values(four_rooms_mdp(0.0, FourRoomsStates::open_cells), policy);
   EXPECT_GT(plain[7 * 11 + 2].item<double>(), plain[7 * 11 + 3].item<double>());
   EXPECT_GT(plain[7 * 11 + 3].item<double>(), 0.0);
   auto generator = make_generator(41);
@@ -49,13 +111,13 @@ TEST(ValueDomains, FourRoomsIsAProperMdpWithTheGoalWorthItsReward) {
   EXPECT_TRUE(TensorsNear(open.test_targets.narrow(0, 0, 1), values.narrow(0, 0, 1), 1e-12));  // cell (0, 0)
 }
 
-// The paper's released code: starts uniform over all 122 states, tested on all of them;
-// walls are absorbing and worth 0, so a start there adds no training sample.
-TEST(ValueDomains, FourRoomsOverAllStatesTestsEveryStateWithWallsWorthNothing) {
-  const TabularMdp mdp = four_rooms_mdp(0.5);
-  const auto policy = epsilon_greedy(optimal_action_values(four_rooms_mdp(0.0)), 0.1);
+// Starts uniform over all 122 states, tested on all of them; walls are absorbing and worth
+// 0, so a start there adds no training sample.
+TEST(ValueDomains, FourRoomsWithAbsorbingWallsTestsEveryStateWithWallsWorthNothing) {
+  const TabularMdp mdp = four_rooms_mdp(0.5, FourRoomsStates::absorbing_walls);
+  const auto policy = epsilon_greedy(optimal_action_values(four_rooms_mdp(0.0, FourRoomsStates::absorbing_walls)), 0.1);
   auto generator = make_generator(45);
-  const ValueDataset data = four_rooms_dataset(0.5, FourRoomsStates::all, generator);
+  const ValueDataset data = four_rooms_dataset(0.5, FourRoomsStates::absorbing_walls, generator);
   ASSERT_EQ(data.test_features.size(0), 122);
   EXPECT_TRUE(TensorsNear(data.test_targets, policy_values(mdp, policy), 1e-12));
   EXPECT_TRUE(TensorsNear(data.test_features.narrow(0, 0, 121), torch::eye(121, torch::kFloat64), 0.0));

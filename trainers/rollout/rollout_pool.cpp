@@ -12,12 +12,12 @@ namespace diffctl {
 
 RolloutPool::RolloutPool(EnvFactory make_env, RolloutOptions options)
     : make_env_(std::move(make_env)), options_(options) {
-  if (options_.episodes() < 1) throw InputError("rollout episodes: expected an integer >= 1, got " + std::to_string(options_.episodes()));
-  if (options_.threads() < 1) throw InputError("rollout threads: expected an integer >= 1, got " + std::to_string(options_.threads()));
+  if (options_.episodes() < 1) throw Error("rollout episodes: expected an integer >= 1, got " + std::to_string(options_.episodes()));
+  if (options_.threads() < 1) throw Error("rollout threads: expected an integer >= 1, got " + std::to_string(options_.threads()));
   if (options_.block_episodes() < 0) {
-    throw InputError("rollout block_episodes: expected an integer >= 0, got " + std::to_string(options_.block_episodes()));
+    throw Error("rollout block_episodes: expected an integer >= 0, got " + std::to_string(options_.block_episodes()));
   }
-  if (options_.horizon() < 0) throw InputError("rollout horizon: expected an integer >= 0, got " + std::to_string(options_.horizon()));
+  if (options_.horizon() < 0) throw Error("rollout horizon: expected an integer >= 0, got " + std::to_string(options_.horizon()));
   auto probe = make_env_();
   observation_size_ = probe->observation_size();
   action_size_ = probe->action_size();
@@ -60,7 +60,7 @@ RolloutResult RolloutPool::run(const PolicyImpl& policy, uint64_t seed) {
 
 RolloutResult RolloutPool::run(const PolicyImpl& policy, const ParameterBatch& parameters, uint64_t seed) {
   if (policy.observation_size() != observation_size_ || policy.action_size() != action_size_) {
-    throw InputError("policy: maps " + std::to_string(policy.observation_size()) + " observations to " +
+    throw Error("policy: maps " + std::to_string(policy.observation_size()) + " observations to " +
                      std::to_string(policy.action_size()) + " actions, the environment has " +
                      std::to_string(observation_size_) + " and " + std::to_string(action_size_));
   }
