@@ -43,7 +43,7 @@ run lcs_smoothing --config data/configs/lcs_smoothing_1d.json
 run value_fit --config data/configs/value_four_rooms.json --set steps=20
 run value_fit --config data/configs/value_chain.json --set steps=20 backward=gmres
 run value_sweep --config data/configs/value_sweep.json --set 'domains=["chain"]' seeds=1 'etas=[0.9]' \
-  'reward_offsets=[0.0]' value_fit.steps=20 variance_study.enabled=false
+  'reward_offsets=[0.0]' figure2_eta=0.9 value_fit.steps=20 variance_study.enabled=false
 echo "sanitize: policy_rollout --policy $policy --env swimmer" >&2
 "$bin/policy_rollout" --policy "$policy" --env swimmer --episodes 2 --seed 0 >/dev/null
 echo "sanitize: the unit tests and $((runs + 1)) runs are clean" >&2
