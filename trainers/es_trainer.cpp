@@ -28,6 +28,7 @@ EsTrainOptions EsTrainOptions::from_config(ConfigReader& reader) {
   o.directions = reader.integer("directions", o.directions, 1);
   o.sigma = reader.number("sigma", o.sigma, 0.0, true);
   o.step_size = reader.number("step_size", o.step_size, 0.0, true);
+  o.step_decay_iterations = reader.integer("step_decay_iterations", o.step_decay_iterations, 0);
   o.optimizer = reader.choice("optimizer", "plain", {"plain", "adam"}) == "adam" ? ManifoldOptimizerKind::adam
                                                                                : ManifoldOptimizerKind::plain;
   o.top_directions = reader.integer("top_directions", o.top_directions, 0);
@@ -127,6 +128,7 @@ void EsTrainer::prepare() {
   ManifoldOptimizerOptions optimizer;
   optimizer.kind = options_.optimizer;
   optimizer.step_size = options_.step_size;
+  optimizer.decay_steps = options_.step_decay_iterations;
   optimizer.maximize = true;
   optimizer.validate();
   optimizer_ = std::make_unique<ManifoldOptimizer>(policy_->parameter_layout(), optimizer);
@@ -152,12 +154,14 @@ nlohmann::json EsTrainer::step(int64_t step) {
     return values;
   };
   const GradientEstimate estimate = estimator_->estimate(objective, theta, step);
+  const double step_size = optimizer_->current_step_size();
   policy_->set_flat_parameters(optimizer_->step(theta, estimate.gradient));
   if (options_.normalize_observations) policy_->normalizer()->merge(visited);
   iterations_ = step;
   iteration_seconds_ += seconds_since(iteration_start);
   return {{"train_return", finite_or_null(mean_value)},
           {"dropped_directions", estimate.dropped_directions},
+          {"step_size", step_size},
           {"env_steps", env_steps_}};
 }
 

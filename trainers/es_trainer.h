@@ -22,6 +22,7 @@ struct EsTrainOptions {
   int64_t directions = 200;                // antithetic pairs per iteration (k)
   double sigma = 0.1;
   double step_size = 0.01;
+  int64_t step_decay_iterations = 0;  // 0: constant; T: step_size / sqrt(1 + t / T) at iteration t + 1
   ManifoldOptimizerKind optimizer = ManifoldOptimizerKind::plain;
   int64_t top_directions = 0;  // ARS's b; 0 keeps all
   bool rank_shaping = false;

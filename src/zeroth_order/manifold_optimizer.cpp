@@ -1,6 +1,5 @@
 #include "src/zeroth_order/manifold_optimizer.h"
 
-#include "src/config/config_reader.h"
 #include "src/error.h"
 
 #include <torch/torch.h>
@@ -16,18 +15,7 @@ void ManifoldOptimizerOptions::validate() const {
   if (!(beta1 >= 0.0 && beta1 < 1.0) || !(beta2 >= 0.0 && beta2 < 1.0) || !(epsilon > 0.0)) {
     throw InputError("adam: expected beta1, beta2 in [0, 1) and epsilon > 0");
   }
-}
-
-ManifoldOptimizerOptions ManifoldOptimizerOptions::from_config(ConfigReader& reader) {
-  ManifoldOptimizerOptions o;
-  o.kind = reader.choice("optimizer", "plain", {"plain", "adam"}) == "adam" ? ManifoldOptimizerKind::adam
-                                                                            : ManifoldOptimizerKind::plain;
-  o.step_size = reader.number("step_size", o.step_size, 0.0, true);
-  o.retraction = reader.choice("retraction", "exponential", {"exponential", "cayley"}) == "cayley"
-                     ? Retraction::cayley
-                     : Retraction::exponential;
-  o.validate();
-  return o;
+  if (decay_steps < 0) throw InputError("step decay: expected a number of steps >= 0, got " + std::to_string(decay_steps));
 }
 
 ManifoldOptimizer::ManifoldOptimizer(ParameterLayout layout, ManifoldOptimizerOptions options)
@@ -35,11 +23,17 @@ ManifoldOptimizer::ManifoldOptimizer(ParameterLayout layout, ManifoldOptimizerOp
   options_.validate();
 }
 
+double ManifoldOptimizer::current_step_size() const {
+  if (options_.decay_steps == 0) return options_.step_size;
+  return options_.step_size / std::sqrt(1.0 + static_cast<double>(steps_) / static_cast<double>(options_.decay_steps));
+}
+
 torch::Tensor ManifoldOptimizer::step(const torch::Tensor& theta, const torch::Tensor& gradient) {
   if (theta.dim() != 1 || theta.size(0) != layout_.size() || gradient.sizes() != theta.sizes()) {
     throw Error("ManifoldOptimizer::step: expected θ and its gradient of size " + std::to_string(layout_.size()) +
                 ", got " + c10::str(theta.sizes()) + " and " + c10::str(gradient.sizes()));
   }
+  const double step_size = current_step_size();
   ++steps_;
   // The Euclidean direction to move along: the estimate, or Adam's rescaling of it.
   torch::Tensor direction = options_.maximize ? gradient : -gradient;
@@ -58,7 +52,7 @@ torch::Tensor ManifoldOptimizer::step(const torch::Tensor& theta, const torch::T
   for (const auto& block : layout_.blocks()) {
     const torch::Tensor W = layout_.view(theta, block);
     const torch::Tensor D = riemannian_direction(block.manifold, W, layout_.view(direction, block));
-    layout_.view(next, block).copy_(retract(block.manifold, W, D, options_.step_size, options_.retraction));
+    layout_.view(next, block).copy_(retract(block.manifold, W, D, step_size, options_.retraction));
   }
   return next;
 }

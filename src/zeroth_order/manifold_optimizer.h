@@ -11,13 +11,15 @@
 
 namespace diffctl {
 
-class ConfigReader;
-
 enum class ManifoldOptimizerKind { plain, adam };
 
 struct ManifoldOptimizerOptions {
   ManifoldOptimizerKind kind = ManifoldOptimizerKind::plain;
   double step_size = 0.01;
+  // 0: a constant step; T > 0: step t (from 1) is step_size / sqrt(1 + (t − 1) / T), the
+  // τ^(−1/2) schedule of ode-to-ode.md Theorem 1 stretched over T steps, so a step that climbs
+  // well early stops overshooting the optimum it reaches later.
+  int64_t decay_steps = 0;
   // true: ascend F (rewards, ES); false: descend it (costs).
   bool maximize = false;
   double beta1 = 0.9;  // Adam, per element on the estimate (as OpenAI-ES)
@@ -26,7 +28,6 @@ struct ManifoldOptimizerOptions {
   Retraction retraction = Retraction::exponential;
 
   void validate() const;
-  static ManifoldOptimizerOptions from_config(ConfigReader& reader);
 };
 
 // Steps a flat θ along a gradient estimate, block by block, keeping every block on its
@@ -40,6 +41,8 @@ class ManifoldOptimizer {
   torch::Tensor step(const torch::Tensor& theta, const torch::Tensor& gradient);
 
   int64_t steps() const { return steps_; }
+  // The step size the next step() moves by.
+  double current_step_size() const;
   void save(torch::serialize::OutputArchive& archive) const;
   void load(torch::serialize::InputArchive& archive);
 

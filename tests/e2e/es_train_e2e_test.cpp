@@ -5,6 +5,8 @@
 #include <gtest/gtest.h>
 #include <torch/script.h>
 
+#include <cmath>
+
 namespace diffctl::testing {
 namespace {
 
@@ -42,10 +44,12 @@ TEST(EsTrain, LearnsToBalanceAndPolicyRolloutReproducesTheEvaluation) {
 }
 
 // The ISO-ODEtoODE policy's orthogonal and Stiefel parameters stay on their manifolds
-// through ES updates (exponential retraction), and a killed run resumes to the same result.
+// through ES updates (exponential retraction), and a killed run resumes to the same result,
+// its decaying step size continuing where the checkpoint left it.
 TEST(EsTrain, IsoOdeToOdeStaysOnItsManifoldsAndResumes) {
   const std::string args = " --config data/configs/es_swimmer_iso_odetoode.json" + kCartPole +
-                           "policy=\"iso_ode_to_ode\" steps=6 eval_every=2 checkpoint_every=2 horizon=100 --out ";
+                           "policy=\"iso_ode_to_ode\" steps=6 eval_every=2 checkpoint_every=2 horizon=100 "
+                           "step_decay_iterations=3 --out ";
   const std::string whole = scratch_dir("es_whole"), killed = scratch_dir("es_killed");
   ASSERT_EQ(run_command(executable("es_train") + args + whole).exit_code, 0);
   ASSERT_TRUE(kill_after_first_checkpoint(executable("es_train") + args + killed, killed, killed));
@@ -58,6 +62,12 @@ TEST(EsTrain, IsoOdeToOdeStaysOnItsManifoldsAndResumes) {
     return summary;
   };
   EXPECT_EQ(without_rate(summary_without_timing(killed)), without_rate(summary_without_timing(whole)));
+  std::istringstream lines(read_file(killed + "/metrics.jsonl"));
+  std::string line, last;
+  while (std::getline(lines, line)) last = line;
+  const auto final_iteration = nlohmann::json::parse(last);
+  ASSERT_EQ(final_iteration["step"].get<int64_t>(), 6);
+  EXPECT_DOUBLE_EQ(final_iteration["step_size"].get<double>(), 0.2 / std::sqrt(1.0 + 5.0 / 3.0));
 
   torch::jit::Module policy = torch::jit::load(whole + "/policy.pt");
   for (const char* name : {"omega_in", "output_frame", "flow_start"}) {

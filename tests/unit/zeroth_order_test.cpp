@@ -9,6 +9,7 @@
 
 #include <cmath>
 #include <set>
+#include <sstream>
 
 namespace diffctl {
 namespace {
@@ -178,6 +179,46 @@ TEST(ManifoldOptimizer, RiemannianAscentOnTheOrthogonalGroupReachesThePolarFacto
       EXPECT_GT(theta[0].item<double>(), 29.0);  // Adam's steps of ~step_size
     }
   }
+}
+
+// A decaying step moves step t (from 0) by step_size / sqrt(1 + t / T), and a save and load
+// between steps continues the schedule where it stopped; T = 0 keeps the step constant and a
+// negative T is bad input.
+TEST(ManifoldOptimizer, DecayingStepFollowsItsScheduleAcrossASaveAndLoad) {
+  ParameterLayout layout;
+  layout.add("x", {1}, Manifold::free);
+  const auto gradient = torch::ones({1}, torch::kFloat64);
+  ManifoldOptimizerOptions options;
+  options.maximize = true;
+  options.step_size = 0.1;
+  options.decay_steps = 4;
+  double expected = 0.0;
+  for (int t = 0; t < 10; ++t) expected += 0.1 / std::sqrt(1.0 + t / 4.0);
+
+  ManifoldOptimizer first(layout, options);
+  auto theta = torch::zeros({1}, torch::kFloat64);
+  for (int t = 0; t < 5; ++t) theta = first.step(theta, gradient);
+  torch::serialize::OutputArchive saved;
+  first.save(saved);
+  std::stringstream stream;
+  saved.save_to(stream);
+  torch::serialize::InputArchive loaded;
+  loaded.load_from(stream);
+  ManifoldOptimizer resumed(layout, options);
+  resumed.load(loaded);
+  EXPECT_DOUBLE_EQ(resumed.current_step_size(), 0.1 / std::sqrt(1.0 + 5.0 / 4.0));
+  for (int t = 5; t < 10; ++t) theta = resumed.step(theta, gradient);
+  EXPECT_NEAR(theta.item<double>(), expected, 1e-12);
+  EXPECT_LT(theta.item<double>(), 0.1 * 10 - 0.2);  // decayed: well short of ten full steps
+
+  options.decay_steps = 0;
+  ManifoldOptimizer constant(layout, options);
+  theta = torch::zeros({1}, torch::kFloat64);
+  for (int t = 0; t < 10; ++t) theta = constant.step(theta, gradient);
+  EXPECT_NEAR(theta.item<double>(), 1.0, 1e-12);
+
+  options.decay_steps = -1;
+  EXPECT_THROW(ManifoldOptimizer(layout, options), InputError);
 }
 
 // A noisy F gets one seed per direction, shared by the two points of a pair, so its noise
