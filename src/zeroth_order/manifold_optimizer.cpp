@@ -15,7 +15,7 @@ void ManifoldOptimizerOptions::validate() const {
   if (!(beta1 >= 0.0 && beta1 < 1.0) || !(beta2 >= 0.0 && beta2 < 1.0) || !(epsilon > 0.0)) {
     throw InputError("adam: expected beta1, beta2 in [0, 1) and epsilon > 0");
   }
-  if (decay_steps < 0) throw InputError("step decay: expected a number of steps >= 0, got " + std::to_string(decay_steps));
+  if (decay_steps < 0) throw InputError("decay_steps: expected an integer >= 0, got " + std::to_string(decay_steps));
 }
 
 ManifoldOptimizer::ManifoldOptimizer(ParameterLayout layout, ManifoldOptimizerOptions options)

@@ -17,8 +17,8 @@ struct ManifoldOptimizerOptions {
   ManifoldOptimizerKind kind = ManifoldOptimizerKind::plain;
   double step_size = 0.01;
   // 0: a constant step; T > 0: step t (from 1) is step_size / sqrt(1 + (t − 1) / T), the
-  // τ^(−1/2) schedule of ode-to-ode.md Theorem 1 stretched over T steps, so a step that climbs
-  // well early stops overshooting the optimum it reaches later.
+  // τ^(−1/2) schedule of ode-to-ode.md Theorem 1 stretched over T steps: large steps while
+  // climbing, smaller ones as the iterate settles.
   int64_t decay_steps = 0;
   // true: ascend F (rewards, ES); false: descend it (costs).
   bool maximize = false;
