@@ -87,16 +87,14 @@ TEST(EsTrain, RejectsMoreTopDirectionsThanDirections) {
   EXPECT_FALSE(std::filesystem::exists(out));
 }
 
-// ISO-ODEtoODE learns to swim with the shipped config, by what holds for every seed and CPU
-// measured: the first iteration's population (near the initial policy) returns −20 to 14,
-// and within 100 iterations the best evaluation reaches the Swimmer's first plateau near 110
-// (107 and 122 on seeds 0 and 1 on an AVX-512 Xeon; seed 1 on another such machine had 93 by
-// iteration 140). The acceptance return of 325 is reached on some seeds only (README), so it
-// is not asserted here.
+// ISO-ODEtoODE learns to swim with the shipped config, by what holds for every seed measured
+// (0–5, README): the first iteration's population (near the initial policy) returns −26 to
+// −1, and within 150 iterations the best evaluation reaches 88 to 338. The full run's 325
+// takes 80 to 340 iterations, too long for the suite, so it is not asserted here.
 TEST(EsTrain, SwimmerConfigLearnsToSwim) {
   const std::string out = scratch_dir("es_swimmer");
   const auto run = run_command(executable("es_train") + " --quiet --config data/configs/es_swimmer_iso_odetoode.json "
-                               "--set steps=100 eval_every=10 checkpoint_every=0 --out " + out);
+                               "--set steps=150 eval_every=10 checkpoint_every=0 --out " + out);
   ASSERT_EQ(run.exit_code, 0) << run.err;
   std::istringstream lines(read_file(out + "/metrics.jsonl"));
   std::string first_line;
@@ -106,7 +104,7 @@ TEST(EsTrain, SwimmerConfigLearnsToSwim) {
   EXPECT_LT(first["train_return"].get<double>(), 40.0);
   const auto summary = read_json(out + "/summary.json");
   const double best = summary["best_return"].get<double>();
-  EXPECT_GE(best, 80.0);
+  EXPECT_GE(best, 60.0);
   // The deployed policy reproduces it. The trainer evaluates with the ODEtoODE inference
   // kernel, the export with LibTorch ops; their 1e-16 differences grow over 1000 steps.
   EXPECT_NEAR(rolled_out_mean_return(out, "swimmer", 10), best, 1e-5 * best);
