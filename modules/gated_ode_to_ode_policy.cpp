@@ -1,11 +1,22 @@
 #include "modules/gated_ode_to_ode_policy.h"
 
+#include "src/config/config_reader.h"
 #include "src/error.h"
 #include "src/seeding.h"
 
 #include <cmath>
 
 namespace diffctl {
+
+GatedOdeToOdePolicyOptions GatedOdeToOdePolicyOptions::from_config(ConfigReader& reader, int64_t observation_size,
+                                                                   int64_t action_size) {
+  GatedOdeToOdePolicyOptions options(observation_size, action_size);
+  options.hidden_size(reader.integer("hidden_size", options.hidden_size(), 1));
+  options.flow_steps(reader.integer("flow_steps", options.flow_steps(), 1));
+  options.gates(reader.integer("gates", options.gates(), 1));
+  options.gate_width(reader.integer("gate_width", options.gate_width(), 1));
+  return options;
+}
 
 GatedOdeToOdePolicyImpl::GatedOdeToOdePolicyImpl(const GatedOdeToOdePolicyOptions& options_,
                                                  std::optional<at::Generator> generator)

@@ -8,6 +8,8 @@
 
 namespace diffctl {
 
+class ConfigReader;
+
 struct GatedOdeToOdePolicyOptions {
   GatedOdeToOdePolicyOptions(int64_t observation_size, int64_t action_size)
       : observation_size_(observation_size), action_size_(action_size) {}
@@ -17,6 +19,10 @@ struct GatedOdeToOdePolicyOptions {
   TORCH_ARG(int64_t, flow_steps) = 25;   // N
   TORCH_ARG(int64_t, gates) = 2;         // g, the number of gate networks
   TORCH_ARG(int64_t, gate_width) = 2;    // s, the hidden width of each gate network
+
+ public:  // TORCH_ARG leaves the section private
+  // Reads hidden_size, flow_steps, gates and gate_width; the sizes come from the environment.
+  static GatedOdeToOdePolicyOptions from_config(ConfigReader& reader, int64_t observation_size, int64_t action_size);
 };
 
 // Gated-ODEtoODE (ode-to-ode.md section 3.1): b_ψ(t) = Σᵢ aᵢ (fᵢ(t) − fᵢ(t)ᵀ), a gated sum of

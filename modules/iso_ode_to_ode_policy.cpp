@@ -1,10 +1,19 @@
 #include "modules/iso_ode_to_ode_policy.h"
 
+#include "src/config/config_reader.h"
 #include "src/seeding.h"
 
 #include <cmath>
 
 namespace diffctl {
+
+IsoOdeToOdePolicyOptions IsoOdeToOdePolicyOptions::from_config(ConfigReader& reader, int64_t observation_size,
+                                                               int64_t action_size) {
+  IsoOdeToOdePolicyOptions options(observation_size, action_size);
+  options.hidden_size(reader.integer("hidden_size", options.hidden_size(), 1));
+  options.flow_steps(reader.integer("flow_steps", options.flow_steps(), 1));
+  return options;
+}
 
 IsoOdeToOdePolicyImpl::IsoOdeToOdePolicyImpl(const IsoOdeToOdePolicyOptions& options_,
                                              std::optional<at::Generator> generator)

@@ -8,6 +8,8 @@
 
 namespace diffctl {
 
+class ConfigReader;
+
 struct IsoOdeToOdePolicyOptions {
   IsoOdeToOdePolicyOptions(int64_t observation_size, int64_t action_size)
       : observation_size_(observation_size), action_size_(action_size) {}
@@ -17,6 +19,10 @@ struct IsoOdeToOdePolicyOptions {
   TORCH_ARG(int64_t, hidden_size) = 16;
   // N: the flows are integrated over [0, 1] in N steps of 1/N.
   TORCH_ARG(int64_t, flow_steps) = 25;
+
+ public:  // TORCH_ARG leaves the section private
+  // Reads hidden_size and flow_steps; the sizes come from the environment.
+  static IsoOdeToOdePolicyOptions from_config(ConfigReader& reader, int64_t observation_size, int64_t action_size);
 };
 
 // ISO-ODEtoODE (ode-to-ode.md section 3.1): the weights follow the isospectral

@@ -1,6 +1,12 @@
 #include "modules/linear_policy.h"
 
+#include "src/config/config_reader.h"
+
 namespace diffctl {
+
+LinearPolicyOptions LinearPolicyOptions::from_config(ConfigReader& reader, int64_t state_dim, int64_t action_dim) {
+  return LinearPolicyOptions(state_dim, action_dim).observation_clip(reader.number("observation_clip", 0.0, 0.0));
+}
 
 LinearPolicyImpl::LinearPolicyImpl(const LinearPolicyOptions& options_)
     : PolicyImpl(options_.state_dim(), options_.action_dim(),

@@ -8,6 +8,8 @@
 
 namespace diffctl {
 
+class ConfigReader;
+
 struct LinearPolicyOptions {
   LinearPolicyOptions(int64_t state_dim, int64_t action_dim)
       : state_dim_(state_dim), action_dim_(action_dim) {}
@@ -16,6 +18,10 @@ struct LinearPolicyOptions {
   // Observation clipping after normalisation (0: none); the normaliser is the identity
   // until statistics are merged in.
   TORCH_ARG(double, observation_clip) = 0.0;
+
+ public:  // TORCH_ARG leaves the section private
+  // Reads observation_clip; the sizes come from the environment.
+  static LinearPolicyOptions from_config(ConfigReader& reader, int64_t state_dim, int64_t action_dim);
 };
 
 // u = −K x̂ on normalised observations x̂, with the gain K (action_dim × state_dim) a free

@@ -1,5 +1,6 @@
 #include "modules/neural_ode_policy.h"
 
+#include "src/config/config_reader.h"
 #include "src/error.h"
 #include "src/seeding.h"
 
@@ -7,6 +8,16 @@
 #include <sstream>
 
 namespace diffctl {
+
+NeuralOdePolicyOptions NeuralOdePolicyOptions::from_config(ConfigReader& reader, NeuralOdeKind kind,
+                                                           int64_t observation_size, int64_t action_size) {
+  NeuralOdePolicyOptions options(kind, observation_size, action_size);
+  options.hidden_size(reader.integer("hidden_size", options.hidden_size(), 1));
+  options.flow_steps(reader.integer("flow_steps", options.flow_steps(), 1));
+  if (kind == NeuralOdeKind::nanode) options.degree(reader.integer("degree", options.degree(), 0));
+  if (kind == NeuralOdeKind::hypernet) options.hypernet_width(reader.integer("hypernet_width", options.hypernet_width(), 1));
+  return options;
+}
 
 std::string to_string(NeuralOdeKind kind) {
   switch (kind) {

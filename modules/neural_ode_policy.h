@@ -11,6 +11,8 @@
 
 namespace diffctl {
 
+class ConfigReader;
+
 // The vector fields of the Neural ODE baselines of ode-to-ode.md section 5.1.2.
 enum class NeuralOdeKind {
   deep_resnet,  // x_{l+1} = x_l + |W_l x_l + b_l|, L = flow_steps unshared layers (DeepResNet)
@@ -31,6 +33,12 @@ struct NeuralOdePolicyOptions {
   TORCH_ARG(int64_t, flow_steps) = 25;        // N Euler steps of 1/N over [0, 1] (layers for deep_resnet)
   TORCH_ARG(int64_t, degree) = 5;             // nanode: degree of the trigonometric polynomials
   TORCH_ARG(int64_t, hypernet_width) = 16;    // hypernet: hidden width of g (two layers)
+
+ public:  // TORCH_ARG leaves the section private
+  // Reads hidden_size, flow_steps, and degree (nanode) or hypernet_width (hypernet); the
+  // sizes come from the environment.
+  static NeuralOdePolicyOptions from_config(ConfigReader& reader, NeuralOdeKind kind, int64_t observation_size,
+                                            int64_t action_size);
 };
 
 // A Neural ODE policy: a free linear map embeds the normalised observation, x₀ = A s + a₀; a

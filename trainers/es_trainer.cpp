@@ -1,11 +1,7 @@
 #include "trainers/es_trainer.h"
 
 #include "data/envs/env.h"
-#include "modules/gated_ode_to_ode_policy.h"
-#include "modules/iso_ode_to_ode_policy.h"
-#include "modules/linear_policy.h"
-#include "modules/mlp_policy.h"
-#include "modules/neural_ode_policy.h"
+#include "modules/policy_registry.h"
 #include "src/config/config_reader.h"
 #include "src/error.h"
 #include "src/random/counter_random.h"
@@ -21,9 +17,7 @@ namespace diffctl {
 EsTrainOptions EsTrainOptions::from_config(ConfigReader& reader) {
   EsTrainOptions o;
   o.env = reader.string("env", o.env);
-  o.policy = reader.choice("policy", o.policy,
-                           {"linear", "mlp", "iso_ode_to_ode", "gated_ode_to_ode", "deep_resnet", "base_ode", "nanode",
-                            "hypernet"});
+  o.policy = reader.choice("policy", o.policy, policy_names());
   o.policy_options = reader.value("policy_options", o.policy_options);
   o.directions = reader.integer("directions", o.directions, 1);
   o.sigma = reader.number("sigma", o.sigma, 0.0, true);
@@ -60,38 +54,6 @@ torch::Tensor normalizer_state(const PolicyImpl& policy) {
   return torch::cat({normalizer->count.view({1}), normalizer->mean, normalizer->squared_deviations});
 }
 
-std::shared_ptr<PolicyImpl> make_policy(const EsTrainOptions& options, int64_t observation_size, int64_t action_size,
-                                        at::Generator& generator) {
-  ConfigReader reader(options.policy_options, "policy_options");
-  std::shared_ptr<PolicyImpl> policy;
-  if (options.policy == "linear") {
-    policy = LinearPolicy(LinearPolicyOptions(observation_size, action_size)).ptr();
-  } else if (options.policy == "mlp") {
-    policy = MlpPolicy(MlpPolicyOptions::from_config(reader, observation_size, action_size), generator).ptr();
-  } else if (options.policy == "iso_ode_to_ode") {
-    IsoOdeToOdePolicyOptions iso(observation_size, action_size);
-    iso.hidden_size(reader.integer("hidden_size", iso.hidden_size(), 1));
-    iso.flow_steps(reader.integer("flow_steps", iso.flow_steps(), 1));
-    policy = IsoOdeToOdePolicy(iso, generator).ptr();
-  } else if (options.policy == "gated_ode_to_ode") {
-    GatedOdeToOdePolicyOptions gated(observation_size, action_size);
-    gated.hidden_size(reader.integer("hidden_size", gated.hidden_size(), 1));
-    gated.flow_steps(reader.integer("flow_steps", gated.flow_steps(), 1));
-    gated.gates(reader.integer("gates", gated.gates(), 1));
-    gated.gate_width(reader.integer("gate_width", gated.gate_width(), 1));
-    policy = GatedOdeToOdePolicy(gated, generator).ptr();
-  } else {
-    NeuralOdePolicyOptions ode(neural_ode_kind(options.policy), observation_size, action_size);
-    ode.hidden_size(reader.integer("hidden_size", ode.hidden_size(), 1));
-    ode.flow_steps(reader.integer("flow_steps", ode.flow_steps(), 1));
-    if (ode.kind() == NeuralOdeKind::nanode) ode.degree(reader.integer("degree", ode.degree(), 0));
-    if (ode.kind() == NeuralOdeKind::hypernet) ode.hypernet_width(reader.integer("hypernet_width", ode.hypernet_width(), 1));
-    policy = NeuralOdePolicy(ode, generator).ptr();
-  }
-  reader.finish();
-  return policy;
-}
-
 }  // namespace
 
 EsTrainer::EsTrainer(ConfigReader& config, torch::Device device)
@@ -109,7 +71,8 @@ EsTrainer::EsTrainer(ConfigReader& config, torch::Device device)
                    .observation_moments(options_.normalize_observations));
   evaluation_pool_ = std::make_unique<RolloutPool>(
       factory, RolloutOptions().episodes(options_.eval_episodes).threads(options_.threads).horizon(options_.horizon));
-  policy_ = make_policy(options_, training_pool_->observation_size(), training_pool_->action_size(), generator());
+  policy_ = make_policy(options_.policy, options_.policy_options,
+                        {training_pool_->observation_size(), training_pool_->action_size()}, generator());
   policy_->set_action_clip(options_.action_clip);
   GradientEstimatorOptions estimator;
   estimator.kind = EstimatorKind::antithetic_es;

@@ -16,7 +16,7 @@ namespace diffctl {
 // es_train's config (besides Trainer's keys: steps = ES iterations, seed, eval_every, ...).
 struct EsTrainOptions {
   std::string env = "swimmer";
-  // linear | mlp | iso_ode_to_ode | gated_ode_to_ode | deep_resnet | base_ode | nanode | hypernet
+  // any registered policy (make_policy): linear, mlp, iso_ode_to_ode, gated_ode_to_ode, deep_resnet, ...
   std::string policy = "iso_ode_to_ode";
   nlohmann::json policy_options = nlohmann::json::object();  // the policy's own keys
   int64_t directions = 200;                // antithetic pairs per iteration (k)

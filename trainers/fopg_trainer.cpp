@@ -2,7 +2,7 @@
 
 #include "data/envs/env.h"
 #include "modules/linear_policy.h"
-#include "modules/mlp_policy.h"
+#include "modules/policy_registry.h"
 #include "src/config/config_reader.h"
 #include "src/error.h"
 #include "src/random/counter_random.h"
@@ -48,7 +48,7 @@ Transitions concatenate(const Transitions& a, const Transitions& b) {
 
 FopgOptions FopgOptions::from_config(ConfigReader& reader) {
   FopgOptions o;
-  o.policy = reader.choice("policy", o.policy, {"linear", "mlp"});
+  o.policy = reader.choice("policy", o.policy, policy_names());
   o.policy_options = reader.value("policy_options", o.policy_options);
   o.start_from_lqr = reader.boolean("start_from_lqr", o.start_from_lqr);
   o.oracle = reader.boolean("oracle", o.oracle);
@@ -92,13 +92,14 @@ FopgTrainer::FopgTrainer(ConfigReader& config, torch::Device device)
   if (!device.is_cpu()) {
     throw InputError("--device: fopg solves small contact problems on the CPU, got " + device.str());
   }
-  ConfigReader policy_reader(options_.policy_options, "policy_options");
-  if (options_.policy == "linear") {
-    policy_ = LinearPolicy(LinearPolicyOptions(kStateSize, kInputSize)).ptr();
-  } else {
-    policy_ = MlpPolicy(MlpPolicyOptions::from_config(policy_reader, kStateSize, kInputSize), generator()).ptr();
+  policy_ = make_policy(options_.policy, options_.policy_options, {kStateSize, kInputSize}, generator());
+  const ParameterLayout layout = policy_->parameter_layout();  // kept: blocks() refers into it
+  for (const auto& block : layout.blocks()) {
+    if (block.manifold != Manifold::free) {
+      throw InputError("policy: fopg takes Adam steps on free parameters, but \"" + options_.policy + "\"'s " +
+                       block.name + " lies on a manifold");
+    }
   }
-  policy_reader.finish();
   truth_ = cartpole_soft_walls_matrices();
   cost_ = cartpole_soft_walls_cost();
   evaluation_pool_ = std::make_unique<RolloutPool>([] { return make_env("cartpole_soft_walls"); },
@@ -116,7 +117,7 @@ void FopgTrainer::prepare() {
       torch::NoGradGuard no_grad;
       linear->gain.copy_(baseline->gain);
     } else {
-      clone_into_mlp(*baseline);
+      clone_teacher(*baseline);
     }
   }
   optimizer_ = std::make_unique<torch::optim::Adam>(policy_->parameters(),
@@ -137,8 +138,8 @@ void FopgTrainer::prepare() {
   initial_cost_ = evaluation_cost(*policy_);
 }
 
-// Behaviour cloning: the MLP regresses the teacher's actions on states from twice the initial box.
-void FopgTrainer::clone_into_mlp(LinearPolicyImpl& teacher) {
+// Behaviour cloning: the policy regresses the teacher's actions on states from twice the initial box.
+void FopgTrainer::clone_teacher(LinearPolicyImpl& teacher) {
   torch::optim::Adam cloning(policy_->parameters(), torch::optim::AdamOptions(1e-2));
   for (int64_t step = 0; step < 2000; ++step) {
     const torch::Tensor states = 2.0 * cartpole_soft_walls_initial_states(256, generator());

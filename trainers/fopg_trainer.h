@@ -21,10 +21,10 @@ namespace diffctl {
 
 // fopg's config (besides Trainer's keys: steps = iterations N of Algorithm 1, seed, ...).
 struct FopgOptions {
-  std::string policy = "linear";  // linear | mlp
-  nlohmann::json policy_options = nlohmann::json::object();  // the MLP's own keys
-  // Start from the LQR baseline: a linear policy takes its gain, an MLP is fitted to its
-  // actions (behaviour cloning) before the first iteration. Else a zero gain / random MLP.
+  std::string policy = "linear";  // any registered policy with free parameters (linear, mlp, ...)
+  nlohmann::json policy_options = nlohmann::json::object();  // the policy's own keys
+  // Start from the LQR baseline: a linear policy takes its gain, any other is fitted to its
+  // actions (behaviour cloning) before the first iteration. Else its initial parameters.
   bool start_from_lqr = true;
   // Differentiate through the true system (no model learning): separates model error from
   // the quality of the gradient.
@@ -94,7 +94,7 @@ class FopgTrainer : public Trainer {
   // The first fit from scratch (with restarts), later ones warm-started.
   void fit_model(bool from_scratch);
   Transitions normalised(const Transitions& transitions) const;
-  void clone_into_mlp(LinearPolicyImpl& teacher);
+  void clone_teacher(LinearPolicyImpl& teacher);
 
   FopgOptions options_;
   std::shared_ptr<PolicyImpl> policy_;

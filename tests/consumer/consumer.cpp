@@ -1,9 +1,12 @@
 // An outside project using the installed package (<diffctl/diffctl.h>, diffctl::diffctl),
-// doing what docs/extending.md describes: it adds an environment and a policy of its own
-// and evaluates the policy with the rollout pool; it also reaches the LQR and LCP layers.
+// doing what docs/extending.md describes: it adds an environment and a policy of its own,
+// evaluates the policy with the rollout pool, registers the policy by name and trains it
+// with es_train's trainer; it also reaches the LQR and LCP layers.
 #include <diffctl/diffctl.h>
 
 #include <cmath>
+#include <filesystem>
+#include <fstream>
 #include <iostream>
 
 namespace {
@@ -39,8 +42,8 @@ class PointMass : public diffctl::Env {
 // A user's policy: a PD controller u = −(k_p x + k_d v) with one free parameter vector.
 class PdPolicyImpl : public diffctl::PolicyImpl {
  public:
-  PdPolicyImpl() : PolicyImpl(2, 1, diffctl::ObservationNormalizerOptions(2)) {
-    gains = register_policy_parameter("gains", torch::tensor({1.0, 1.5}, torch::kFloat64), diffctl::Manifold::free);
+  explicit PdPolicyImpl(double kp = 1.0, double kd = 1.5) : PolicyImpl(2, 1, diffctl::ObservationNormalizerOptions(2)) {
+    gains = register_policy_parameter("gains", torch::tensor({kp, kd}, torch::kFloat64), diffctl::Manifold::free);
   }
   torch::Tensor gains;
 
@@ -56,7 +59,7 @@ class PdPolicyImpl : public diffctl::PolicyImpl {
 };
 TORCH_MODULE(PdPolicy);
 
-bool custom_env_and_policy_work() {
+bool custom_env_and_policy_work(double& idle_return) {
   diffctl::register_env("point_mass", [] { return std::make_unique<PointMass>(); });
   PdPolicy policy;
   diffctl::RolloutPool pool([] { return diffctl::make_env("point_mass"); },
@@ -67,6 +70,7 @@ bool custom_env_and_policy_work() {
   const auto both = pool.run(*policy, copies, 1);
   const double mean_controlled = controlled.returns.mean().item<double>();
   const double mean_idle = both.returns[1].mean().item<double>();
+  idle_return = mean_idle;
   const bool same = torch::allclose(both.returns[0], controlled.returns[0], 0.0, 1e-12);
   auto exported = policy->to_torchscript();
   const auto x = torch::tensor({0.5, -0.2}, torch::kFloat64);
@@ -75,6 +79,37 @@ bool custom_env_and_policy_work() {
             << controlled.env_steps << ", exported u(0.5, -0.2) = " << exported_action << std::endl;
   return mean_controlled > mean_idle && same && controlled.env_steps == 16 * 50 &&
          std::abs(exported_action - (-(1.0 * 0.5 + 1.5 * -0.2))) < 1e-12;
+}
+
+// The PD policy by name, its initial gains from policy_options, trained by ES from zero gains
+// on the point mass: the best evaluation at least halves the idle controller's cost (its
+// episodes differ from the pool's, which moves a 16-episode mean by a few units of 17).
+bool registered_policy_trains(double idle_return) {
+  diffctl::register_policy("pd", [](diffctl::ConfigReader& options, const diffctl::PolicySizes& sizes,
+                                    std::optional<at::Generator>) -> std::shared_ptr<diffctl::PolicyImpl> {
+    if (sizes.observation_size != 2 || sizes.action_size != 1) {
+      throw diffctl::InputError("policy: pd expects a position and a velocity and one force");
+    }
+    return PdPolicy(options.number("kp", 0.0), options.number("kd", 0.0)).ptr();
+  });
+  const auto out = std::filesystem::temp_directory_path() / "diffctl_consumer_es";
+  std::filesystem::remove_all(out);
+  const std::string config = (std::filesystem::temp_directory_path() / "diffctl_consumer_es.json").string();
+  std::ofstream(config) << R"({"env": "point_mass", "policy": "pd", "policy_options": {"kp": 0.0, "kd": 0.0},
+    "directions": 8, "sigma": 0.2, "step_size": 0.1, "normalize_observations": false, "eval_episodes": 16,
+    "steps": 20, "eval_every": 5, "threads": 2, "seed": 3})";
+  const std::string out_path = out.string();
+  const char* argv[] = {"es_train", "--quiet", "--config", config.c_str(), "--out", out_path.c_str()};
+  const int exit_code = diffctl::run_trainer_main(6, argv, "es_train on a registered policy",
+                                                  [](diffctl::ConfigReader& reader, torch::Device device) {
+                                                    return std::make_unique<diffctl::EsTrainer>(reader, device);
+                                                  });
+  std::ifstream summary_file(out / "summary.json");
+  if (exit_code != 0 || !summary_file) return false;
+  const double best = nlohmann::json::parse(summary_file)["best_return"].get<double>();
+  std::cout << "es_train on the registered pd policy: best return " << best << " (idle " << idle_return << ")"
+            << std::endl;
+  return best > 0.5 * idle_return;
 }
 
 bool lqr_and_lcp_work() {
@@ -112,7 +147,8 @@ bool lqr_and_lcp_work() {
 }  // namespace
 
 int main() {
-  const bool extended = custom_env_and_policy_work();
+  double idle_return = 0.0;
+  const bool extended = custom_env_and_policy_work(idle_return) && registered_policy_trains(idle_return);
   const bool core = lqr_and_lcp_work();
   std::cout << (extended && core ? "consumer: ok" : "consumer: FAILED") << std::endl;
   return extended && core ? 0 : 1;

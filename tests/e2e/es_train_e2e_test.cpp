@@ -106,8 +106,10 @@ TEST(EsTrain, SwimmerConfigLearnsToSwim) {
   const double best = summary["best_return"].get<double>();
   EXPECT_GE(best, 60.0);
   // The deployed policy reproduces it. The trainer evaluates with the ODEtoODE inference
-  // kernel, the export with LibTorch ops; their 1e-16 differences grow over 1000 steps.
-  EXPECT_NEAR(rolled_out_mean_return(out, "swimmer", 10), best, 1e-5 * best);
+  // kernel, the export with LibTorch ops; their 1e-16 differences grow over 1000 chaotic
+  // steps (a return 110.84 rolled out as 110.84 plainly and 110.90 with Haswell kernels),
+  // while an export that lost its normaliser or a parameter misses by tens.
+  EXPECT_NEAR(rolled_out_mean_return(out, "swimmer", 10), best, 1e-2 * best);
 }
 
 // Every shipped comparison config runs each of its policies on its task (a tiny budget), and
