@@ -6,10 +6,7 @@
 #include "modules/mlp_policy.h"
 #include "modules/neural_ode_policy.h"
 #include "src/config/config_reader.h"
-#include "src/error.h"
-
-#include <map>
-#include <mutex>
+#include "src/config/named_registry.h"
 
 namespace diffctl {
 
@@ -23,9 +20,10 @@ PolicyFactory neural_ode_factory(NeuralOdeKind kind) {
   };
 }
 
-struct PolicyRegistry {
-  std::mutex mutex;
-  std::map<std::string, PolicyFactory> factories{
+NamedRegistry<PolicyFactory>& registry() {
+  static NamedRegistry<PolicyFactory> instance(
+      "policy", "a policy",
+      {
       {"linear",
        [](ConfigReader& options, const PolicySizes& sizes, std::optional<at::Generator>) {
          return LinearPolicy(LinearPolicyOptions::from_config(options, sizes.observation_size, sizes.action_size)).ptr();
@@ -51,48 +49,24 @@ struct PolicyRegistry {
       {"deep_resnet", neural_ode_factory(NeuralOdeKind::deep_resnet)},
       {"base_ode", neural_ode_factory(NeuralOdeKind::base_ode)},
       {"nanode", neural_ode_factory(NeuralOdeKind::nanode)},
-      {"hypernet", neural_ode_factory(NeuralOdeKind::hypernet)}};
-};
-
-PolicyRegistry& registry() {
-  static PolicyRegistry instance;
+          {"hypernet", neural_ode_factory(NeuralOdeKind::hypernet)}});
   return instance;
 }
 
 }  // namespace
 
-std::vector<std::string> policy_names() {
-  std::lock_guard<std::mutex> lock(registry().mutex);
-  std::vector<std::string> names;
-  for (const auto& entry : registry().factories) names.push_back(entry.first);
-  return names;
-}
+std::vector<std::string> policy_names() { return registry().names(); }
 
 std::shared_ptr<PolicyImpl> make_policy(const std::string& name, const nlohmann::json& options,
                                         const PolicySizes& sizes, std::optional<at::Generator> generator,
                                         const std::string& options_path) {
-  PolicyFactory factory;
-  {
-    std::lock_guard<std::mutex> lock(registry().mutex);
-    const auto found = registry().factories.find(name);
-    if (found != registry().factories.end()) factory = found->second;
-  }
-  if (!factory) {
-    std::string known;
-    for (const auto& known_name : policy_names()) known += (known.empty() ? "\"" : ", \"") + known_name + "\"";
-    throw InputError("policy: expected one of " + known + ", got \"" + name + "\"");
-  }
+  const PolicyFactory factory = registry().find(name);
   ConfigReader reader(options, options_path);
   auto policy = factory(reader, sizes, generator);
   reader.finish();
   return policy;
 }
 
-void register_policy(const std::string& name, PolicyFactory factory) {
-  std::lock_guard<std::mutex> lock(registry().mutex);
-  if (!registry().factories.emplace(name, std::move(factory)).second) {
-    throw Error("register_policy: a policy named \"" + name + "\" is registered already");
-  }
-}
+void register_policy(const std::string& name, PolicyFactory factory) { registry().add(name, std::move(factory)); }
 
 }  // namespace diffctl

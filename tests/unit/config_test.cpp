@@ -1,6 +1,7 @@
 #include "src/config/config_reader.h"
 #include "src/config/config_source.h"
 #include "src/error.h"
+#include "support/input_error.h"
 
 #include <gtest/gtest.h>
 
@@ -10,14 +11,7 @@
 namespace diffctl {
 namespace {
 
-std::string error_of(const std::function<void()>& body) {
-  try {
-    body();
-  } catch (const InputError& error) {
-    return error.what();
-  }
-  return "(no error)";
-}
+std::string error_of(const std::function<void()>& body) { return testing::input_error_of(body); }
 
 TEST(ConfigReader, FillsDefaultsAndRecordsResolvedValues) {
   ConfigReader reader(nlohmann::json{{"step_size", 0.5}});

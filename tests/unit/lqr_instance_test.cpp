@@ -1,5 +1,6 @@
 #include "data/lqr/lqr_instance.h"
 #include "src/error.h"
+#include "support/input_error.h"
 
 #include <gtest/gtest.h>
 #include <torch/torch.h>
@@ -8,12 +9,7 @@ namespace diffctl {
 namespace {
 
 std::string error_of(const nlohmann::json& spec) {
-  try {
-    parse_lqr_instance(spec, "test.json");
-  } catch (const InputError& error) {
-    return error.what();
-  }
-  return "(no error)";
+  return testing::input_error_of([&] { parse_lqr_instance(spec, "test.json"); });
 }
 
 TEST(LqrInstance, ShippedInstancesLoadWithTheirInitialStateCovariance) {

@@ -7,6 +7,7 @@
 #include "src/config/config_reader.h"
 #include "src/error.h"
 #include "src/seeding.h"
+#include "support/input_error.h"
 
 #include <gtest/gtest.h>
 #include <torch/torch.h>
@@ -18,14 +19,7 @@
 namespace diffctl {
 namespace {
 
-std::string input_error_of(const std::function<void()>& action) {
-  try {
-    action();
-  } catch (const InputError& error) {
-    return error.what();
-  }
-  return "no InputError";
-}
+using testing::input_error_of;
 
 // The registry hands each policy its options and the generator: a policy built by name
 // equals the one built from the options by hand with a generator of the same seed.
