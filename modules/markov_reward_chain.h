@@ -1,5 +1,6 @@
 #pragma once
 
+#include "src/config/enum_names.h"
 #include "src/linalg/gmres.h"
 
 #include <ATen/core/Generator.h>
@@ -13,7 +14,11 @@
 namespace diffctl {
 
 enum class ChainForwardSolver { value_iteration, direct };
+inline constexpr EnumNames<ChainForwardSolver, 2> kChainForwardSolverNames{
+    {{ChainForwardSolver::value_iteration, "value_iteration"}, {ChainForwardSolver::direct, "direct"}}};
 enum class ChainBackwardSolver { direct, gmres };
+inline constexpr EnumNames<ChainBackwardSolver, 2> kChainBackwardSolverNames{
+    {{ChainBackwardSolver::direct, "direct"}, {ChainBackwardSolver::gmres, "gmres"}}};
 
 struct MarkovRewardChainOptions {
   explicit MarkovRewardChainOptions(int64_t num_states) : num_states_(num_states) {}

@@ -14,8 +14,6 @@ std::string weight_name(int64_t layer) { return "weight" + std::to_string(layer)
 std::string bias_name(int64_t layer) { return "bias" + std::to_string(layer); }
 }  // namespace
 
-std::string to_string(Activation activation) { return activation == Activation::tanh ? "tanh" : "relu"; }
-
 MlpPolicyOptions MlpPolicyOptions::from_config(ConfigReader& reader, int64_t observation_size, int64_t action_size) {
   MlpPolicyOptions options(observation_size, action_size);
   const auto hidden = reader.value("hidden_sizes", nlohmann::json(options.hidden_sizes()));
@@ -29,8 +27,7 @@ MlpPolicyOptions MlpPolicyOptions::from_config(ConfigReader& reader, int64_t obs
     throw InputError(reader.path_of("hidden_sizes") + ": expected a list of integers >= 1, got " + describe_json(hidden));
   }
   options.hidden_sizes(sizes);
-  options.activation(reader.choice("activation", "tanh", {"tanh", "relu"}) == "tanh" ? Activation::tanh
-                                                                                   : Activation::relu);
+  options.activation(reader.choice("activation", Activation::tanh, kActivationNames));
   options.action_bound(reader.number("action_bound", 0.0, 0.0));
   options.observation_clip(reader.number("observation_clip", 0.0, 0.0));
   return options;
@@ -78,7 +75,7 @@ std::string MlpPolicyImpl::torchscript_act() const {
   source << "def act(self, x: Tensor) -> Tensor:\n";
   for (int64_t layer = 0; layer < layers(); ++layer) {
     source << "    x = torch.addmm(self." << bias_name(layer) << ", x, self." << weight_name(layer) << ".t())\n";
-    if (layer + 1 < layers()) source << "    x = torch." << to_string(options.activation()) << "(x)\n";
+    if (layer + 1 < layers()) source << "    x = torch." << enum_name(kActivationNames, options.activation()) << "(x)\n";
   }
   if (options.action_bound() > 0.0) source << "    x = " << options.action_bound() << " * torch.tanh(x)\n";
   source << "    return x\n";

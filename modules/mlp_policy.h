@@ -1,6 +1,7 @@
 #pragma once
 
 #include "modules/policy.h"
+#include "src/config/enum_names.h"
 
 #include <ATen/core/Generator.h>
 #include <torch/nn/pimpl.h>
@@ -15,7 +16,7 @@ namespace diffctl {
 class ConfigReader;
 
 enum class Activation { tanh, relu };
-std::string to_string(Activation activation);
+inline constexpr EnumNames<Activation, 2> kActivationNames{{{Activation::tanh, "tanh"}, {Activation::relu, "relu"}}};
 
 struct MlpPolicyOptions {
   MlpPolicyOptions(int64_t observation_size, int64_t action_size)

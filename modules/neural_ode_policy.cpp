@@ -19,23 +19,6 @@ NeuralOdePolicyOptions NeuralOdePolicyOptions::from_config(ConfigReader& reader,
   return options;
 }
 
-std::string to_string(NeuralOdeKind kind) {
-  switch (kind) {
-    case NeuralOdeKind::deep_resnet: return "deep_resnet";
-    case NeuralOdeKind::base_ode: return "base_ode";
-    case NeuralOdeKind::nanode: return "nanode";
-    case NeuralOdeKind::hypernet: return "hypernet";
-  }
-  return "?";
-}
-
-NeuralOdeKind neural_ode_kind(const std::string& name) {
-  for (auto kind : {NeuralOdeKind::deep_resnet, NeuralOdeKind::base_ode, NeuralOdeKind::nanode, NeuralOdeKind::hypernet}) {
-    if (to_string(kind) == name) return kind;
-  }
-  throw InputError("policy: expected deep_resnet, base_ode, nanode or hypernet, got \"" + name + "\"");
-}
-
 NeuralOdePolicyImpl::NeuralOdePolicyImpl(const NeuralOdePolicyOptions& options_, std::optional<at::Generator> generator)
     : PolicyImpl(options_.observation_size(), options_.action_size(),
                  ObservationNormalizerOptions(options_.observation_size())),

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "modules/policy.h"
+#include "src/config/enum_names.h"
 
 #include <ATen/core/Generator.h>
 #include <torch/arg.h>
@@ -20,8 +21,11 @@ enum class NeuralOdeKind {
   nanode,       // dx/dt = |W(t) x + b|, W(t)'s entries trigonometric polynomials of degree D (NANODE)
   hypernet,     // dx/dt = |W(t) x + b|, vec W(t) the state of a second ODE dw/dt = g(w) (HyperNet)
 };
-std::string to_string(NeuralOdeKind kind);
-NeuralOdeKind neural_ode_kind(const std::string& name);  // throws InputError for an unknown name
+inline constexpr EnumNames<NeuralOdeKind, 4> kNeuralOdeKindNames{{{NeuralOdeKind::deep_resnet, "deep_resnet"},
+                                                                   {NeuralOdeKind::base_ode, "base_ode"},
+                                                                   {NeuralOdeKind::nanode, "nanode"},
+                                                                   {NeuralOdeKind::hypernet, "hypernet"}}};
+inline std::string to_string(NeuralOdeKind kind) { return enum_name(kNeuralOdeKindNames, kind); }
 
 struct NeuralOdePolicyOptions {
   NeuralOdePolicyOptions(NeuralOdeKind kind, int64_t observation_size, int64_t action_size)

@@ -2,7 +2,7 @@
 
 #include "modules/observation_normalizer.h"
 #include "src/manifold/manifold.h"
-#include "src/zeroth_order/parameter_layout.h"
+#include "src/manifold/parameter_layout.h"
 
 #include <torch/nn/module.h>
 #include <torch/ordered_dict.h>

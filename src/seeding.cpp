@@ -1,7 +1,6 @@
 #include "src/seeding.h"
 
 #include <ATen/CPUGeneratorImpl.h>
-#include <torch/utils.h>
 
 #include <mutex>
 
@@ -18,7 +17,5 @@ void restore_generator_state(at::Generator& generator, const torch::Tensor& stat
   std::lock_guard<std::mutex> lock(generator.mutex());
   generator.set_state(state);
 }
-
-void seed_globally(uint64_t seed) { torch::manual_seed(seed); }
 
 }  // namespace diffctl

@@ -24,8 +24,4 @@ inline c10::optional<at::Generator> generator_or_global(const std::optional<at::
   return generator ? c10::optional<at::Generator>(*generator) : c10::nullopt;
 }
 
-// Seeds LibTorch's global generators (module initialisation, anything not given a
-// generator explicitly).
-void seed_globally(uint64_t seed);
-
 }  // namespace diffctl

@@ -3,7 +3,6 @@
 #include "src/error.h"
 #include "src/lcp/reference_lcp.h"
 #include "src/linalg/eigen_conversion.h"
-#include "src/lqr/reference_lqr.h"
 #include "src/random/counter_random.h"
 
 #include <cmath>
@@ -36,12 +35,17 @@ LCSMatrices cartpole_soft_walls_matrices(const CartPoleSoftWallsParameters& p) {
   return m;
 }
 
-Eigen::RowVector4d cartpole_soft_walls_lqr_gain(const CartPoleSoftWallsParameters& parameters) {
-  const LCSMatrices m = cartpole_soft_walls_matrices(parameters);
-  const Eigen::MatrixXd A = to_eigen(m.A), B = to_eigen(m.B);
-  const Eigen::MatrixXd Q = CartPoleSoftWalls::state_cost_weights().asDiagonal();
-  const Eigen::MatrixXd R = Eigen::MatrixXd::Constant(1, 1, CartPoleSoftWalls::input_cost_weight());
-  return reference::riccati_gain(A, B, R, reference::solve_dare(A, B, Q, R));
+ContactTask cartpole_soft_walls_task() {
+  ContactTask task;
+  task.name = "cartpole_soft_walls";
+  task.matrices = cartpole_soft_walls_matrices();
+  const Eigen::Vector4d q = CartPoleSoftWalls::state_cost_weights(), box = CartPoleSoftWalls::initial_state_bounds();
+  task.cost = {torch::tensor({q[0], q[1], q[2], q[3]}, torch::kFloat64), CartPoleSoftWalls::input_cost_weight()};
+  task.initial_state_bounds = torch::tensor({box[0], box[1], box[2], box[3]}, torch::kFloat64);
+  task.exploration_state_bounds = torch::tensor({0.5, 0.5, 1.0, 2.0}, torch::kFloat64);
+  task.exploration_input_range = 2.0;
+  task.make_env = [] { return std::make_unique<CartPoleSoftWalls>(); };
+  return task;
 }
 
 CartPoleSoftWalls::CartPoleSoftWalls(const CartPoleSoftWallsParameters& parameters) {

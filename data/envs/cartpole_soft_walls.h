@@ -1,9 +1,11 @@
 #pragma once
 
-#include "data/envs/env.h"
+#include "data/envs/contact_task.h"
 #include "src/lcp/lcs_dynamics.h"
 
 #include <Eigen/Core>
+
+#include <algorithm>
 
 namespace diffctl {
 
@@ -27,16 +29,17 @@ struct CartPoleSoftWallsParameters {
 // The system's matrices (float64, unbatched; c = 0, E = 0).
 LCSMatrices cartpole_soft_walls_matrices(const CartPoleSoftWallsParameters& parameters = {});
 
-// The LQR baseline u = −Kx: K from the Riccati equation of the wall-free linearisation
-// (A, B) with the task's Q = diag(10, 2, 1, 1), R = 1 — blind to the walls.
-Eigen::RowVector4d cartpole_soft_walls_lqr_gain(const CartPoleSoftWallsParameters& parameters = {});
+// The task: these matrices, Q = diag(10, 2, 1, 1), R = 1, the initial-state box below, system
+// identification in x ∈ ±0.5, θ ∈ ±0.5, ẋ ∈ ±1, θ̇ ∈ ±2 with forces in ±2, and this Env as the
+// real system; its LQR baseline sees the wall-free linearisation.
+ContactTask cartpole_soft_walls_task();
 
 // The exact LCS (μ = 0, solved by Lemke's method) as an environment: the "real system" on
 // which a policy is executed. Reward −(xᵀQx + uᵀRu) at the state the step starts from,
 // Q = diag(10, 2, 1, 1), R = 1, so an episode's return is minus the task's cost; 200 steps;
 // initial states uniform in x ∈ [−0.1, 0.1], θ ∈ [−0.3, 0.3], ẋ ∈ [−0.5, 0.5],
 // θ̇ ∈ [−1, 1]. A state that stops being finite ends the episode.
-class CartPoleSoftWalls : public Env {
+class CartPoleSoftWalls : public LcsEnv {
  public:
   explicit CartPoleSoftWalls(const CartPoleSoftWallsParameters& parameters = {});
 
@@ -45,8 +48,10 @@ class CartPoleSoftWalls : public Env {
   int64_t episode_length() const override { return 200; }
   void reset(uint64_t seed, double* observation) override;
   StepResult step(const double* action, double* observation) override;
+  int64_t contact_size() const override { return 2; }
+  void last_impulse(double* lambda) const override { std::copy(impulse_.data(), impulse_.data() + 2, lambda); }
 
-  // The task's weights and initial-state box, shared with the model-based trainer.
+  // The task's weights and initial-state box.
   static Eigen::Vector4d state_cost_weights() { return {10.0, 2.0, 1.0, 1.0}; }
   static double input_cost_weight() { return 1.0; }
   static Eigen::Vector4d initial_state_bounds() { return {0.1, 0.3, 0.5, 1.0}; }

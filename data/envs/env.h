@@ -14,7 +14,7 @@ struct StepResult {
 };
 
 // One episodic black-box environment instance. Each instance owns its state, so N
-// instances run on N threads; the rollouts (trainers/rollout/) step many of them in
+// instances run on N threads; the rollouts (trainers/framework/) step many of them in
 // lockstep and call the policy once per time step for all of them. Observations and
 // actions are plain double arrays of observation_size() and action_size() values, so a
 // step costs no allocation. Episodes end at a terminal state (done) or after

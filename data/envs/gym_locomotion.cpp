@@ -41,6 +41,15 @@ LocomotionTask walker2d_task() {
   return task;
 }
 
+LocomotionTask swimmer_task() {
+  LocomotionTask task;
+  task.model_file = "mujoco/swimmer.xml";
+  task.excluded_positions = 2;
+  task.control_cost = 1e-4;
+  task.reset_noise = 0.1;
+  return task;
+}
+
 namespace {
 MujocoModel locomotion_model(const std::string& file) {
   const std::string path = find_data_file(file);
@@ -49,14 +58,18 @@ MujocoModel locomotion_model(const std::string& file) {
   const bool planar_root = model->njnt >= 3 && model->jnt_type[0] == mjJNT_SLIDE && model->jnt_type[1] == mjJNT_SLIDE &&
                            model->jnt_type[2] == mjJNT_HINGE;
   if (!planar_root || model->nu < 1) {
-    throw InputError(file + ": expected a planar robot (root joints slide x, slide z, hinge y) with motors");
+    throw InputError(file + ": expected a planar robot (root joints slide, slide, hinge) with motors");
   }
   return model;
 }
 }  // namespace
 
 GymLocomotion::GymLocomotion(LocomotionTask task)
-    : task_(std::move(task)), model_(locomotion_model(task_.model_file)), data_(make_mujoco_data(model_)) {}
+    : task_(std::move(task)), model_(locomotion_model(task_.model_file)), data_(make_mujoco_data(model_)) {
+  if (task_.excluded_positions < 0 || task_.excluded_positions > model_->nq) {
+    throw InputError(task_.model_file + ": excluded_positions must lie in [0, nq = " + std::to_string(model_->nq) + "]");
+  }
+}
 
 void GymLocomotion::reset(uint64_t seed, double* observation) {
   mj_resetData(model_.get(), data_.get());
@@ -96,11 +109,12 @@ bool GymLocomotion::healthy() const {
 }
 
 void GymLocomotion::observe(double* observation) const {
-  for (int i = 1; i < model_->nq; ++i) observation[i - 1] = data_->qpos[i];
+  const int excluded = task_.excluded_positions;
+  for (int i = excluded; i < model_->nq; ++i) observation[i - excluded] = data_->qpos[i];
   const double clip = task_.velocity_clip;
   for (int i = 0; i < model_->nv; ++i) {
     const double velocity = data_->qvel[i];
-    observation[model_->nq - 1 + i] = clip > 0.0 ? std::clamp(velocity, -clip, clip) : velocity;
+    observation[model_->nq - excluded + i] = clip > 0.0 ? std::clamp(velocity, -clip, clip) : velocity;
   }
 }
 

@@ -12,7 +12,7 @@ namespace {
 constexpr int64_t kSide = 11;
 constexpr int64_t kCells = kSide * kSide;
 constexpr int64_t kTerminal = kCells;  // state 121
-const std::pair<int64_t, int64_t> kGoal{7, 1};
+const std::pair<int64_t, int64_t> kGoalCell{7, 1};
 
 const std::set<std::pair<int64_t, int64_t>>& walls() {
   static const std::set<std::pair<int64_t, int64_t>> cells{
@@ -53,7 +53,7 @@ TabularMdp four_rooms_mdp(double reward_offset, FourRoomsStates states) {
         p[s][a][s] = 1.0;
         continue;
       }
-      if (std::make_pair(row, column) == kGoal) {
+      if (std::make_pair(row, column) == kGoalCell) {
         p[s][a][kTerminal] = 1.0;
         r[s][a][kTerminal] = 1.0;
         continue;

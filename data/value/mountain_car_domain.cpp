@@ -15,7 +15,7 @@ constexpr double kPositionMin = -1.2;
 constexpr double kPositionMax = 0.6;
 constexpr double kVelocityMin = -0.07;
 constexpr double kVelocityMax = 0.07;
-constexpr double kGoal = 0.5;
+constexpr double kGoalPosition = 0.5;
 constexpr double kGamma = 0.99;
 
 struct Episode {
@@ -40,7 +40,7 @@ Episode run_episode(double reward_offset, int64_t max_steps, at::Generator& gene
     const double raw_velocity = v + 0.001 * static_cast<double>(action - 1) - 0.0025 * std::cos(3.0 * x);
     v = std::clamp(raw_velocity, kVelocityMin, kVelocityMax);
     x = std::clamp(x + raw_velocity, kPositionMin, kPositionMax);
-    const bool reached = x >= kGoal;
+    const bool reached = x >= kGoalPosition;
     rewards.push_back((reached ? 0.0 : -1.0) + reward_offset);
     if (reached) break;
   }

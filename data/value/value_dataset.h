@@ -1,6 +1,7 @@
 #pragma once
 
 #include "data/value/tabular_mdp.h"
+#include "src/config/enum_names.h"
 
 #include <ATen/core/Generator.h>
 #include <torch/types.h>
@@ -39,6 +40,9 @@ enum class FourRoomsStates {
   // Terminals as absorbing_walls; starts on the 104 open cells, tests on them and state 121.
   open_cells,
 };
+inline constexpr EnumNames<FourRoomsStates, 3> kFourRoomsStatesNames{{{FourRoomsStates::released_code, "released_code"},
+                                                                    {FourRoomsStates::absorbing_walls, "absorbing_walls"},
+                                                                    {FourRoomsStates::open_cells, "open_cells"}}};
 
 // Four rooms: 11×11 grid with walls, goal (7, 1) paying 1 for any action on the way to
 // state 121 (zero features); moves succeed with 2/3, slip to each other direction with

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "src/config/enum_names.h"
+
 #include <nlohmann/json.hpp>
 
 #include <cstdint>
@@ -29,6 +31,11 @@ class ConfigReader {
   std::string string(const std::string& key, const std::string& default_value);
   std::string choice(const std::string& key, const std::string& default_value,
                      const std::vector<std::string>& allowed);
+  // One of an enum's names (src/config/enum_names.h), as its value.
+  template <typename Enum, std::size_t N>
+  Enum choice(const std::string& key, Enum default_value, const EnumNames<Enum, N>& names) {
+    return enum_value(names, choice(key, enum_name(names, default_value), enum_name_list(names)), path_of(key));
+  }
   // A list of strings each taken from `allowed`.
   std::vector<std::string> choices(const std::string& key,
                                    const std::vector<std::string>& default_value,

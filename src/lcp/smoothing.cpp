@@ -8,25 +8,6 @@
 
 namespace diffctl::lcp {
 
-SmoothingMode parse_smoothing_mode(const std::string& name) {
-  if (name == "exact") return SmoothingMode::exact;
-  if (name == "constant") return SmoothingMode::constant;
-  if (name == "contact_aware") return SmoothingMode::contact_aware;
-  if (name == "randomized") return SmoothingMode::randomized;
-  throw InputError("smoothing mode: expected one of exact, constant, contact_aware, randomized, got \"" +
-                   name + "\"");
-}
-
-std::string to_string(SmoothingMode mode) {
-  switch (mode) {
-    case SmoothingMode::exact: return "exact";
-    case SmoothingMode::constant: return "constant";
-    case SmoothingMode::contact_aware: return "contact_aware";
-    case SmoothingMode::randomized: return "randomized";
-  }
-  return "unknown";
-}
-
 void SmoothingOptions::validate() const {
   if (!(sigma > 0.0) || !std::isfinite(sigma)) {
     throw InputError("smoothing.sigma: expected a number > 0, got " + std::to_string(sigma));

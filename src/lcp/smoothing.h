@@ -1,5 +1,6 @@
 #pragma once
 
+#include "src/config/enum_names.h"
 #include "src/lcp/interior_point.h"
 
 #include <ATen/core/Generator.h>
@@ -19,8 +20,11 @@ enum class SmoothingMode {
   randomized,     // Monte-Carlo E_w[S_μ(z + w)], w ~ N(0, σ²I) (Proposition 4.1's baseline)
 };
 
-SmoothingMode parse_smoothing_mode(const std::string& name);  // InputError if unknown
-std::string to_string(SmoothingMode mode);
+inline constexpr EnumNames<SmoothingMode, 4> kSmoothingModeNames{{{SmoothingMode::exact, "exact"},
+                                                                   {SmoothingMode::constant, "constant"},
+                                                                   {SmoothingMode::contact_aware, "contact_aware"},
+                                                                   {SmoothingMode::randomized, "randomized"}}};
+inline std::string to_string(SmoothingMode mode) { return enum_name(kSmoothingModeNames, mode); }
 
 struct SmoothingOptions {
   SmoothingMode mode = SmoothingMode::exact;

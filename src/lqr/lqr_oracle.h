@@ -1,5 +1,7 @@
 #pragma once
 
+#include "src/config/enum_names.h"
+
 #include <Eigen/Dense>
 
 #include <cstdint>
@@ -10,6 +12,8 @@ enum class LqrOracleObjective {
   exact,    // F(K) = x₀ᵀ P_K x₀ for one sampled initial state (E F = C(K))
   rollout,  // F(K) = Σ_{t<H} xₜᵀQxₜ + uₜᵀRuₜ along u = −Kx from one sampled x₀
 };
+inline constexpr EnumNames<LqrOracleObjective, 2> kLqrOracleObjectiveNames{
+    {{LqrOracleObjective::exact, "exact"}, {LqrOracleObjective::rollout, "rollout"}}};
 
 // The values a derivative-free method may query for u = −Kx on one LQR system, in Eigen
 // (microseconds each, so they run on worker threads): the cost C(K) = tr(P_K Σ) and noisy

@@ -7,16 +7,6 @@
 
 namespace diffctl {
 
-std::string to_string(Manifold manifold) {
-  switch (manifold) {
-    case Manifold::free: return "free";
-    case Manifold::symmetric: return "symmetric";
-    case Manifold::orthogonal: return "orthogonal";
-    case Manifold::stiefel: return "stiefel";
-  }
-  return "unknown";
-}
-
 void check_manifold_shape(Manifold manifold, const torch::Tensor& W, const std::string& what) {
   if (manifold == Manifold::free) return;
   const bool matrix = W.dim() == 2;

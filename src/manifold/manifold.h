@@ -1,5 +1,6 @@
 #pragma once
 
+#include "src/config/enum_names.h"
 #include <torch/types.h>
 
 #include <string>
@@ -11,8 +12,9 @@ namespace diffctl {
 // orthogonal (O(n), square) and Stiefel (St(n, k): n×k with orthonormal columns) ones
 // are retracted (ode-to-ode.md, eq. 8–9). Policies declare one per parameter.
 enum class Manifold { free, symmetric, orthogonal, stiefel };
-
-std::string to_string(Manifold manifold);
+inline constexpr EnumNames<Manifold, 4> kManifoldNames{
+    {{Manifold::free, "free"}, {Manifold::symmetric, "symmetric"}, {Manifold::orthogonal, "orthogonal"}, {Manifold::stiefel, "stiefel"}}};
+inline std::string to_string(Manifold manifold) { return enum_name(kManifoldNames, manifold); }
 
 // How an orthogonal or Stiefel parameter is moved along a skew-symmetric direction Ω:
 // exactly, W ← exp(tΩ) W, or by the Cayley transform W ← (I − tΩ/2)⁻¹(I + tΩ/2) W, which

@@ -14,15 +14,6 @@
 
 namespace diffctl {
 
-std::string to_string(EstimatorKind kind) {
-  switch (kind) {
-    case EstimatorKind::two_point: return "two_point";
-    case EstimatorKind::one_point: return "one_point";
-    case EstimatorKind::antithetic_es: return "antithetic_es";
-  }
-  return "unknown";
-}
-
 void GradientEstimatorOptions::validate() const {
   if (!(radius > 0.0) || !std::isfinite(radius)) {
     throw InputError("estimator radius: expected a finite number > 0, got " + std::to_string(radius));
@@ -41,10 +32,7 @@ void GradientEstimatorOptions::validate() const {
 
 GradientEstimatorOptions GradientEstimatorOptions::from_config(ConfigReader& reader) {
   GradientEstimatorOptions o;
-  const std::string kind = reader.choice("kind", "two_point", {"two_point", "one_point", "antithetic_es"});
-  o.kind = kind == "two_point" ? EstimatorKind::two_point
-           : kind == "one_point" ? EstimatorKind::one_point
-                                 : EstimatorKind::antithetic_es;
+  o.kind = reader.choice("kind", EstimatorKind::two_point, kEstimatorKindNames);
   o.radius = reader.number("radius", o.radius, 0.0, true);
   o.directions = reader.integer("directions", o.directions, 1);
   o.rank_shaping = reader.boolean("rank_shaping", o.rank_shaping);

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "src/config/enum_names.h"
 #include <torch/types.h>
 
 #include <cstdint>
@@ -22,7 +23,9 @@ enum class EstimatorKind {
   // optional centered-rank shaping, top-b directions (ARS) and reward-std normalisation.
   antithetic_es,
 };
-std::string to_string(EstimatorKind kind);
+inline constexpr EnumNames<EstimatorKind, 3> kEstimatorKindNames{
+    {{EstimatorKind::two_point, "two_point"}, {EstimatorKind::one_point, "one_point"}, {EstimatorKind::antithetic_es, "antithetic_es"}}};
+inline std::string to_string(EstimatorKind kind) { return enum_name(kEstimatorKindNames, kind); }
 
 struct GradientEstimatorOptions {
   EstimatorKind kind = EstimatorKind::two_point;

@@ -11,8 +11,8 @@
 #include "src/config/config_reader.h"
 #include "src/parallel/parallel_for.h"
 #include "src/random/counter_random.h"
-#include "trainers/es_trainer.h"
-#include "trainers/run_sink.h"
+#include "trainers/es/es_trainer.h"
+#include "trainers/framework/run_sink.h"
 
 #include <chrono>
 #include <cstdio>

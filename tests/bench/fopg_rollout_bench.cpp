@@ -7,8 +7,8 @@
 //   bench_fopg_rollout [--quick]
 #include "data/envs/cartpole_soft_walls.h"
 #include "src/seeding.h"
-#include "tests/bench/timing.h"
-#include "trainers/fopg_objective.h"
+#include "timing.h"
+#include "trainers/fopg/fopg_objective.h"
 
 #include <torch/torch.h>
 
@@ -30,8 +30,9 @@ Measurement measure(lcp::SmoothingMode mode, bool fused, int64_t rollouts, int64
   solver.fused_small_problems = fused;
   layer.smoothing(mode).mu(mode == lcp::SmoothingMode::constant ? 1e-3 : 0.0).sigma(0.05).samples(16).learnable(false).solver(solver);
   const LcsDynamics model(LCSLayer(layer, cartpole_soft_walls_matrices()), make_generator(1));
-  LinearPolicy policy = cartpole_soft_walls_lqr_policy();
-  const QuadraticCost cost = cartpole_soft_walls_cost();
+  const ContactTask task = cartpole_soft_walls_task();
+  LinearPolicy policy = task.lqr_policy();
+  const QuadraticCost& cost = task.cost;
   auto generator = make_generator(0);
   const auto initial = 0.3 * (2.0 * torch::rand({rollouts, 4}, generator, torch::kFloat64) - 1.0);
   const auto exploration = torch::randn({horizon, rollouts, 1}, generator, torch::kFloat64);

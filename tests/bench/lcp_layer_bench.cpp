@@ -18,7 +18,7 @@
 #include "src/lcp/small_problem_interior_point.h"
 #include "src/linalg/eigen_conversion.h"
 #include "src/seeding.h"
-#include "tests/bench/timing.h"
+#include "timing.h"
 
 #include <torch/torch.h>
 

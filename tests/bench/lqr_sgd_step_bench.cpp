@@ -10,7 +10,7 @@
 #include "src/lqr/discrete_lyapunov.h"
 #include "src/lqr/reference_lqr.h"
 #include "src/seeding.h"
-#include "tests/bench/timing.h"
+#include "timing.h"
 
 #include <torch/torch.h>
 

@@ -12,7 +12,7 @@
 #include "src/parallel/parallel_for.h"
 #include "src/random/counter_random.h"
 #include "src/seeding.h"
-#include "trainers/rollout/rollout_pool.h"
+#include "trainers/framework/rollout_pool.h"
 
 #include <torch/torch.h>
 

@@ -4,8 +4,8 @@
 // and printed as ratios. Exits non-zero only if the direct and GMRES runs disagree.
 //   bench_value_fit [--quick]     (--quick: chain and four rooms, 50 steps)
 #include "src/config/config_reader.h"
-#include "trainers/run_sink.h"
-#include "trainers/value_fit_trainer.h"
+#include "trainers/framework/run_sink.h"
+#include "trainers/value/value_fit_trainer.h"
 
 #include <torch/torch.h>
 

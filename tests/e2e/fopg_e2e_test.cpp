@@ -38,7 +38,6 @@ TEST(Fopg, LearnedModelImprovesOnTheLqrBaselineAndTheExportReproducesIt) {
   EXPECT_EQ(summary["iterations"], 6);
   EXPECT_LT(summary["model_error"].get<double>(), 0.01);
   const double baseline = summary["baseline_cost"].get<double>(), final_cost = summary["final_cost"].get<double>();
-  EXPECT_EQ(summary["initial_cost"].get<double>(), baseline);
   EXPECT_LT(final_cost, 0.95 * baseline);
 
   const auto rollout = run_command(executable("policy_rollout") + " --policy " + out +

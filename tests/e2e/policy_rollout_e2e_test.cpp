@@ -4,7 +4,7 @@
 #include "modules/mlp_policy.h"
 #include "src/seeding.h"
 #include "support/command.h"
-#include "trainers/rollout/rollout_pool.h"
+#include "trainers/framework/rollout_pool.h"
 
 #include <gtest/gtest.h>
 

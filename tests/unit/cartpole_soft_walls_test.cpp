@@ -107,18 +107,34 @@ TEST(CartPoleSoftWalls, EnvironmentStepMatchesTheInteriorPointLcsStep) {
   EXPECT_TRUE(lcs.summary.converged.all().item<bool>());
 }
 
-TEST(CartPoleSoftWalls, ResetsInsideTheTaskBoxFromTheSeedAlone) {
-  CartPoleSoftWalls a, b;
-  double first[4], second[4];
-  a.reset(5, first);
-  b.reset(5, second);
-  const Eigen::Vector4d bounds = CartPoleSoftWalls::initial_state_bounds();
-  for (int i = 0; i < 4; ++i) {
-    EXPECT_EQ(first[i], second[i]);
-    EXPECT_LE(std::abs(first[i]), bounds[i]);
+// Initial states are uniform in the task's box x ∈ [−0.1, 0.1], θ ∈ [−0.3, 0.3],
+// ẋ ∈ [−0.5, 0.5], θ̇ ∈ [−1, 1]: over 2000 seeds each component has mean 0, standard
+// deviation bound/√3 and reaches the box's edge; a seed gives the same state every time.
+TEST(CartPoleSoftWalls, ResetsUniformlyInTheTaskBoxFromTheSeedAlone) {
+  const double bounds[4] = {0.1, 0.3, 0.5, 1.0};
+  CartPoleSoftWalls env;
+  double state[4], again[4];
+  double sum[4] = {}, squares[4] = {}, largest[4] = {};
+  constexpr int kSeeds = 2000;
+  for (uint64_t seed = 0; seed < kSeeds; ++seed) {
+    env.reset(seed, state);
+    for (int i = 0; i < 4; ++i) {
+      sum[i] += state[i];
+      squares[i] += state[i] * state[i];
+      largest[i] = std::max(largest[i], std::abs(state[i]));
+    }
   }
-  b.reset(6, second);
-  EXPECT_NE(first[0], second[0]);
+  for (int i = 0; i < 4; ++i) {
+    EXPECT_NEAR(sum[i] / kSeeds, 0.0, 0.05 * bounds[i]) << "component " << i;
+    EXPECT_NEAR(std::sqrt(squares[i] / kSeeds), bounds[i] / std::sqrt(3.0), 0.03 * bounds[i]) << "component " << i;
+    EXPECT_GT(largest[i], 0.99 * bounds[i]) << "component " << i;
+  }
+  CartPoleSoftWalls other;
+  env.reset(5, state);
+  other.reset(5, again);
+  for (int i = 0; i < 4; ++i) EXPECT_EQ(state[i], again[i]);
+  other.reset(6, again);
+  EXPECT_NE(state[0], again[0]);
 }
 
 // LcsDynamics: the layer's exact step, and its gradient in the input through a contact
@@ -143,7 +159,7 @@ TEST(CartPoleSoftWalls, LqrBaselineIsTheStationaryStabilisingGainOfTheWallFreeSy
   const Eigen::MatrixXd Q = CartPoleSoftWalls::state_cost_weights().asDiagonal();
   const Eigen::MatrixXd R = Eigen::MatrixXd::Identity(1, 1);
   const Eigen::MatrixXd Sigma = Eigen::MatrixXd::Identity(4, 4);
-  const Eigen::MatrixXd K = cartpole_soft_walls_lqr_gain();
+  const Eigen::MatrixXd K = to_eigen(cartpole_soft_walls_task().lqr_policy()->gain.detach());
   const Eigen::VectorXcd poles = (A - B * K).eigenvalues();
   EXPECT_LT(poles.cwiseAbs().maxCoeff(), 1.0);
   const auto at_K = reference::lqr_cost_and_gradient(A, B, Q, R, Sigma, K);

@@ -85,7 +85,7 @@ TEST(EnvRegistry, MakesEnvsByNameRejectsUnknownNamesAndTakesNewOnes) {
   } catch (const InputError& error) {
     EXPECT_NE(std::string(error.what())
                   .find("\"cartpole_balance\", \"cartpole_soft_walls\", \"half_cheetah\", \"hopper\", "
-                        "\"humanoid_stand\", \"pendulum\", \"swimmer\", \"walker2d\""),
+                        "\"humanoid_stand\", \"pendulum\", \"random_lcs_control\", \"swimmer\", \"walker2d\""),
               std::string::npos)
         << error.what();
   }

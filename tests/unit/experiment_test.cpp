@@ -1,7 +1,7 @@
 #include "src/config/config_reader.h"
 #include "src/error.h"
 #include "support/command.h"
-#include "trainers/experiment.h"
+#include "trainers/framework/experiment.h"
 
 #include <gtest/gtest.h>
 

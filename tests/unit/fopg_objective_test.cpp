@@ -3,8 +3,9 @@
 // the policy's gain against finite differences through smoothed contact.
 #include "data/envs/cartpole_soft_walls.h"
 #include "src/error.h"
+#include "src/linalg/eigen_conversion.h"
 #include "src/seeding.h"
-#include "trainers/fopg_objective.h"
+#include "trainers/fopg/fopg_objective.h"
 
 #include <gtest/gtest.h>
 #include <torch/torch.h>
@@ -18,15 +19,15 @@ torch::Tensor wall_hitting_states() {
 }
 
 TEST(FopgObjective, ExactModelRolloutsCostWhatTheRealSystemCharges) {
-  auto policy = cartpole_soft_walls_lqr_policy();
+  auto policy = cartpole_soft_walls_task().lqr_policy();
   const auto initial = wall_hitting_states();
   const int64_t horizon = 60;
   const ModelRolloutOptions options{horizon, 0.9, 0.3};
   const auto exploration = torch::randn({horizon, 3, 1}, make_generator(3), torch::kFloat64);
   const LcsDynamics model(LCSLayer(LCSLayerOptions(4, 1, 2).learnable(false), cartpole_soft_walls_matrices()));
-  const auto costs = model_rollout_costs(model, *policy, initial, exploration, cartpole_soft_walls_cost(), options);
+  const auto costs = model_rollout_costs(model, *policy, initial, exploration, cartpole_soft_walls_task().cost, options);
 
-  const Eigen::RowVector4d gain = cartpole_soft_walls_lqr_gain();
+  const Eigen::RowVectorXd gain = to_eigen(policy->gain.detach());
   bool touched_a_wall = false;
   for (int64_t m = 0; m < 3; ++m) {
     CartPoleSoftWalls env;
@@ -34,7 +35,7 @@ TEST(FopgObjective, ExactModelRolloutsCostWhatTheRealSystemCharges) {
                                   initial[m][2].item<double>(), initial[m][3].item<double>()));
     double expected = 0.0, weight = 1.0, observation[4];
     for (int64_t t = 0; t < horizon; ++t) {
-      const double u = -gain.dot(env.state()) + 0.3 * exploration[t][m][0].item<double>();
+      const double u = -gain.dot(Eigen::VectorXd(env.state())) + 0.3 * exploration[t][m][0].item<double>();
       expected += weight * -env.step(&u, observation).reward;
       touched_a_wall = touched_a_wall || env.last_impulse().maxCoeff() > 0.0;
       weight *= 0.9;
@@ -48,7 +49,7 @@ TEST(FopgObjective, ExactModelRolloutsCostWhatTheRealSystemCharges) {
 // states, exploration) throughout, through contact smoothed by each analytic mode.
 TEST(FopgObjective, GradientInTheGainMatchesFiniteDifferencesThroughSmoothedContact) {
   for (const auto mode : {lcp::SmoothingMode::constant, lcp::SmoothingMode::contact_aware}) {
-    auto policy = cartpole_soft_walls_lqr_policy();
+    auto policy = cartpole_soft_walls_task().lqr_policy();
     LCSLayerOptions layer(4, 1, 2);
     layer.smoothing(mode).mu(mode == lcp::SmoothingMode::constant ? 1e-3 : 0.0).sigma(0.05).learnable(false);
     const LcsDynamics model(LCSLayer(layer, cartpole_soft_walls_matrices()));
@@ -57,7 +58,7 @@ TEST(FopgObjective, GradientInTheGainMatchesFiniteDifferencesThroughSmoothedCont
     const auto initial = wall_hitting_states();
     const auto exploration = torch::randn({horizon, 3, 1}, make_generator(4), torch::kFloat64);
     const auto objective = [&] {
-      return model_rollout_costs(model, *policy, initial, exploration, cartpole_soft_walls_cost(), options).mean();
+      return model_rollout_costs(model, *policy, initial, exploration, cartpole_soft_walls_task().cost, options).mean();
     };
     const auto analytic = torch::autograd::grad({objective()}, {policy->gain})[0];
     torch::NoGradGuard no_grad;
@@ -76,11 +77,11 @@ TEST(FopgObjective, GradientInTheGainMatchesFiniteDifferencesThroughSmoothedCont
 }
 
 TEST(FopgObjective, RejectsExplorationOfTheWrongShape) {
-  auto policy = cartpole_soft_walls_lqr_policy();
+  auto policy = cartpole_soft_walls_task().lqr_policy();
   const LcsDynamics model(LCSLayer(LCSLayerOptions(4, 1, 2).learnable(false), cartpole_soft_walls_matrices()));
   const ModelRolloutOptions options{10, 1.0, 0.1};
   EXPECT_THROW(model_rollout_costs(model, *policy, wall_hitting_states(), torch::zeros({5, 3, 1}, torch::kFloat64),
-                                   cartpole_soft_walls_cost(), options),
+                                   cartpole_soft_walls_task().cost, options),
                InputError);
 }
 

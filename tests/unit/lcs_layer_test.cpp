@@ -261,7 +261,7 @@ TEST(LcsLayer, RejectsBadMatricesAndOptions) {
   EXPECT_THROW(LCSLayer(LCSLayerOptions(kStateDim, kInputDim, kContactDim).smoothing(SmoothingMode::constant)),
                InputError);  // constant smoothing needs mu > 0
   EXPECT_THROW(LCSLayer(LCSLayerOptions(kStateDim, kInputDim, kContactDim).sigma(0.0)), InputError);
-  EXPECT_THROW(lcp::parse_smoothing_mode("smooth"), InputError);
+  EXPECT_THROW(enum_value(lcp::kSmoothingModeNames, "smooth", "smoothing"), InputError);
   LCSLayer layer(LCSLayerOptions(kStateDim, kInputDim, kContactDim));
   EXPECT_THROW(layer->forward(torch::zeros({2, kStateDim + 1}, torch::kFloat64),
                               torch::zeros({2, kInputDim}, torch::kFloat64)),

@@ -1,5 +1,5 @@
-// Contact-mode counting and agreement of a learned LCS (trainers/lcs_model_fit.h).
-#include "trainers/lcs_model_fit.h"
+// Contact-mode counting and agreement of a learned LCS (trainers/lcs/lcs_model_fit.h).
+#include "trainers/lcs/lcs_model_fit.h"
 
 #include <gtest/gtest.h>
 #include <torch/torch.h>

@@ -70,15 +70,15 @@ TEST_P(NeuralOdeKindTest, ActsAsItsDefinitionSays) {
   torch::NoGradGuard no_grad;
   const auto actions = policy->forward(observations);  // identity normaliser
   for (int64_t b = 0; b < 4; ++b) {
-    EXPECT_TRUE(TensorsNear(actions[b], direct_action(*policy, observations[b]), 1e-12)) << to_string(GetParam());
+    EXPECT_TRUE(TensorsNear(actions[b], direct_action(*policy, observations[b]), 1e-12)) << enum_name(kNeuralOdeKindNames, GetParam());
   }
-  EXPECT_EQ(neural_ode_kind(to_string(GetParam())), GetParam());
+  EXPECT_EQ(enum_value(kNeuralOdeKindNames, enum_name(kNeuralOdeKindNames, GetParam()), "kind"), GetParam());
 }
 
 INSTANTIATE_TEST_SUITE_P(Kinds, NeuralOdeKindTest,
                          ::testing::Values(NeuralOdeKind::deep_resnet, NeuralOdeKind::base_ode, NeuralOdeKind::nanode,
                                            NeuralOdeKind::hypernet),
-                         [](const auto& info) { return to_string(info.param); });
+                         [](const auto& info) { return enum_name(kNeuralOdeKindNames, info.param); });
 
 // The parameter counts on HalfCheetah (d = 17, m = 6) with h = 16, N = 25, as reported in
 // the experiments: embedding (h d + h) and read-out (m h + m) plus each flow's own.
@@ -96,7 +96,7 @@ TEST(NeuralOdePolicy, CountsParametersAsThePaperDescribesThem) {
 }
 
 TEST(NeuralOdePolicy, RejectsBadOptions) {
-  EXPECT_THROW(neural_ode_kind("ode"), InputError);
+  EXPECT_THROW(enum_value(kNeuralOdeKindNames, "ode", "kind"), InputError);
   EXPECT_THROW(NeuralOdePolicy(NeuralOdePolicyOptions(NeuralOdeKind::nanode, 3, 1).degree(-1)), InputError);
   EXPECT_THROW(NeuralOdePolicy(NeuralOdePolicyOptions(NeuralOdeKind::base_ode, 3, 1).flow_steps(0)), InputError);
 }

@@ -55,7 +55,7 @@ TEST(PolicyRegistry, BuildsEachBuiltInPolicyFromItsOptions) {
               MlpPolicy(MlpPolicyOptions(5, 2).hidden_sizes(std::vector<int64_t>{3}), make_generator(7))->flat_parameters(), "mlp");
   for (const char* name : {"deep_resnet", "base_ode"}) {
     expect_same(by_name(name, nlohmann::json::object()),
-                NeuralOdePolicy(NeuralOdePolicyOptions(neural_ode_kind(name), 5, 2), make_generator(7))
+                NeuralOdePolicy(NeuralOdePolicyOptions(enum_value(kNeuralOdeKindNames, name, "policy"), 5, 2), make_generator(7))
                     ->flat_parameters(),
                 name);
   }

@@ -7,7 +7,7 @@
 #include "src/seeding.h"
 #include "support/contract_error.h"
 #include "support/tensor_matchers.h"
-#include "trainers/rollout/rollout_pool.h"
+#include "trainers/framework/rollout_pool.h"
 
 #include <gtest/gtest.h>
 #include <torch/torch.h>

@@ -1,7 +1,7 @@
 #include "src/error.h"
 #include "src/manifold/manifold.h"
+#include "src/manifold/manifold_optimizer.h"
 #include "src/zeroth_order/gradient_estimator.h"
-#include "src/zeroth_order/manifold_optimizer.h"
 #include "support/tensor_matchers.h"
 
 #include <gtest/gtest.h>

@@ -1,0 +1,18 @@
+# Fails when a header of a layer is missing from the umbrella header <diffctl/diffctl.h>.
+#   cmake -DSOURCE_DIR=<checkout> -P umbrella_header_test.cmake
+file(READ ${SOURCE_DIR}/include/diffctl/diffctl.h umbrella)
+set(missing "")
+foreach(layer src modules data trainers)
+  file(GLOB_RECURSE headers RELATIVE ${SOURCE_DIR} ${SOURCE_DIR}/${layer}/*.h)
+  foreach(header ${headers})
+    string(FIND "${umbrella}" "#include \"${header}\"" position)
+    if(position EQUAL -1)
+      list(APPEND missing ${header})
+    endif()
+  endforeach()
+endforeach()
+if(missing)
+  list(JOIN missing ", " missing_list)
+  message(FATAL_ERROR "include/diffctl/diffctl.h misses public headers: ${missing_list}")
+endif()
+message(STATUS "every public header is in include/diffctl/diffctl.h")

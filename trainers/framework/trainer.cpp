@@ -1,0 +1,108 @@
+#include "trainers/framework/trainer.h"
+
+#include "src/config/config_reader.h"
+#include "src/error.h"
+#include "src/io/atomic_file.h"
+#include "src/seeding.h"
+#include "src/training/progress_bar.h"
+#include "trainers/framework/checkpoint_scalars.h"
+#include "trainers/framework/run_sink.h"
+
+#include <chrono>
+#include <filesystem>
+#include <iomanip>
+#include <sstream>
+
+namespace diffctl {
+
+Trainer::Trainer(ConfigReader& config, torch::Device device, int64_t default_steps)
+    : device_(device),
+      steps_(config.integer("steps", default_steps, 0)),
+      seed_(static_cast<uint64_t>(config.integer("seed", 0, 0))),
+      eval_every_(config.integer("eval_every", 0, 0)),
+      checkpoint_every_(config.integer("checkpoint_every", 100, 0)),
+      log_every_(config.integer("log_every", 1, 1)),
+      generator_(make_generator(seed_)) {}
+
+void Trainer::save_checkpoint(const std::string& path, int64_t step, double elapsed_s) const {
+  torch::serialize::OutputArchive archive;
+  write_scalars(archive, {{"step", step}, {"elapsed_s", elapsed_s}});
+  archive.write("generator_state", generator_state(generator_));
+  torch::serialize::OutputArchive state;
+  save_state(state);
+  archive.write("trainer", state);
+  write_file_atomically(path, [&](const std::string& temp_path) { archive.save_to(temp_path); });
+}
+
+namespace {
+std::string short_metric(const nlohmann::json& metrics) {
+  for (const auto& item : metrics.items()) {
+    if (item.value().is_number()) {
+      std::ostringstream text;
+      text << item.key() << " " << std::setprecision(5) << item.value().get<double>();
+      return text.str();
+    }
+  }
+  return "";
+}
+}  // namespace
+
+nlohmann::json Trainer::run(RunSink& sink, bool resume, bool quiet) {
+  namespace fs = std::filesystem;
+  const std::optional<std::string> checkpoint = sink.checkpoint_path();
+  const std::string checkpoint_path = checkpoint.value_or("");
+  int64_t first_step = 1;
+  double elapsed_before = 0.0;
+  // A run killed before its first checkpoint resumes from the start.
+  if (resume && checkpoint && fs::exists(checkpoint_path)) {
+    torch::serialize::InputArchive archive;
+    try {
+      archive.load_from(checkpoint_path);
+      SavedScalars scalars(archive);
+      torch::Tensor generator;
+      archive.read("generator_state", generator);
+      restore_generator_state(generator_, generator);
+      torch::serialize::InputArchive state;
+      archive.read("trainer", state);
+      load_state(state);
+      first_step = scalars.integer("step") + 1;
+      elapsed_before = scalars.real("elapsed_s");
+    } catch (const c10::Error& error) {
+      throw CheckpointError(checkpoint_path + ": not a readable checkpoint of this trainer (" +
+                            std::string(error.what_without_backtrace()) + ")");
+    } catch (const InputError& error) {  // load_state's shape checks
+      throw CheckpointError(checkpoint_path + ": " + error.what());
+    }
+  }
+
+  sink.open_metrics(resume ? first_step - 1 : -1);
+  ProgressBar progress(steps_, !quiet);
+  const auto start = std::chrono::steady_clock::now();
+  auto elapsed = [&] {
+    return elapsed_before +
+           std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  };
+  for (int64_t step_index = first_step; step_index <= steps_; ++step_index) {
+    nlohmann::json metrics = step(step_index);
+    const bool last = step_index == steps_ || stopped_early();
+    const bool evaluate_now = last || (eval_every_ > 0 && step_index % eval_every_ == 0);
+    if (evaluate_now) metrics.update(evaluate());
+    if (evaluate_now || step_index % log_every_ == 0) sink.log(step_index, elapsed(), metrics);
+    progress.update(step_index, short_metric(metrics));
+    if (checkpoint && !last && checkpoint_every_ > 0 && step_index % checkpoint_every_ == 0) {
+      save_checkpoint(checkpoint_path, step_index, elapsed());
+    }
+    if (last) break;
+  }
+  progress.finish();
+  if (steps_ == 0 && !resume) sink.log(0, elapsed(), evaluate());
+
+  nlohmann::json result = summary();
+  if (!result.contains("steps")) result["steps"] = steps_;  // a trainer that stops early says how far it got
+  result["wall_time_s"] = elapsed();
+  if (checkpoint) save_checkpoint(checkpoint_path, steps_, elapsed());
+  if (const auto module = policy()) sink.save_policy(*module);
+  return result;
+}
+
+}  // namespace diffctl
