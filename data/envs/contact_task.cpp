@@ -4,10 +4,13 @@
 #include "data/envs/random_lcs_control.h"
 #include "src/config/config_reader.h"
 #include "src/config/named_registry.h"
+#include "src/error.h"
 #include "src/linalg/eigen_conversion.h"
 #include "src/lqr/reference_lqr.h"
 
 #include <torch/torch.h>
+
+#include <algorithm>
 
 namespace diffctl {
 
@@ -24,6 +27,17 @@ LinearPolicy ContactTask::lqr_policy() const {
   torch::NoGradGuard no_grad;
   policy->gain.copy_(to_tensor(gain));
   return policy;
+}
+
+std::vector<double> ContactTask::read_state_bounds(ConfigReader& reader, const std::string& key) const {
+  const torch::Tensor defaults = exploration_state_bounds.contiguous();
+  const std::vector<double> bounds =
+      reader.numbers(key, std::vector<double>(defaults.data_ptr<double>(), defaults.data_ptr<double>() + defaults.numel()));
+  if (static_cast<int64_t>(bounds.size()) != state_size() || *std::min_element(bounds.begin(), bounds.end()) <= 0.0) {
+    throw InputError(reader.path_of(key) + ": expected " + std::to_string(state_size()) +
+                     " numbers > 0 (one per state of " + name + ")");
+  }
+  return bounds;
 }
 
 namespace {

@@ -16,6 +16,8 @@
 
 namespace diffctl {
 
+class ConfigReader;
+
 // An environment that is an exact LCS observed through its whole state: it also reports the
 // contact impulses λ of its last step (the data a learned LCS model fits).
 class LcsEnv : public Env {
@@ -52,6 +54,9 @@ struct ContactTask {
   // The baseline u = −Kx: K from the Riccati equation of the contact-free part (A, B) with the
   // task's Q and R — blind to the contacts.
   LinearPolicy lqr_policy() const;
+  // A box to sample states in, from the config's `key` (n_x numbers > 0), by default the
+  // task's exploration box.
+  std::vector<double> read_state_bounds(ConfigReader& reader, const std::string& key) const;
 };
 
 // Tasks by name ("cartpole_soft_walls", "random_lcs_control", and any registered), each

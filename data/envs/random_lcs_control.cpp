@@ -15,6 +15,7 @@ RandomLcsControlOptions RandomLcsControlOptions::from_config(ConfigReader& reade
   o.seed = static_cast<uint64_t>(reader.integer("seed", static_cast<int64_t>(o.seed), 0));
   o.spectral_radius = reader.number("spectral_radius", o.spectral_radius, 0.0, true);
   o.contact_offset = reader.number("contact_offset", o.contact_offset, 0.0);
+  o.contact_gain = reader.number("contact_gain", o.contact_gain, 0.0);
   o.initial_bound = reader.number("initial_bound", o.initial_bound, 0.0, true);
   o.input_cost = reader.number("input_cost", o.input_cost, 0.0, true);
   o.episode_length = reader.integer("episode_length", o.episode_length, 1);
@@ -26,6 +27,7 @@ ContactTask random_lcs_control_task(const RandomLcsControlOptions& o) {
   LCSMatrices m = random_lcs(sizes, make_generator(o.seed));
   const double radius = torch::linalg::eigvals(m.A).abs().max().item<double>();
   m.A = m.A * (o.spectral_radius / radius);
+  m.C = m.C * o.contact_gain;
   m.c = torch::zeros_like(m.c);
   m.d = m.d.abs() * o.contact_offset;
   ContactTask task;

@@ -17,6 +17,7 @@
 #include "src/integration/runge_kutta.h"
 #include "src/io/atomic_file.h"
 #include "src/lcp/interior_point.h"
+#include "src/lcp/lcs_coordinates.h"
 #include "src/lcp/lcs_dynamics.h"
 #include "src/lcp/p_matrix.h"
 #include "src/lcp/reference_lcp.h"

@@ -64,12 +64,14 @@ TEST(ContactTask, RandomLcsControlIsTheStatedStableDrawWithContactsInItsBox) {
   options.seed = 4;
   options.spectral_radius = 0.9;
   options.contact_offset = 0.5;
+  options.contact_gain = 0.4;
   options.initial_bound = 2.0;
   const ContactTask task = random_lcs_control_task(options);
   const LCSMatrices draw = random_lcs(RandomLcsOptions{}, make_generator(4));
   EXPECT_NEAR(torch::linalg::eigvals(task.matrices.A).abs().max().item<double>(), 0.9, 1e-12);
   EXPECT_TRUE(TensorsNear(task.matrices.A / task.matrices.A[0][0], draw.A / draw.A[0][0], 1e-12));
   EXPECT_TRUE(torch::equal(task.matrices.B, draw.B));
+  EXPECT_TRUE(TensorsNear(task.matrices.C, 0.4 * draw.C, 1e-15));
   EXPECT_TRUE(torch::equal(task.matrices.c, torch::zeros({4}, torch::kFloat64)));
   EXPECT_TRUE(TensorsNear(task.matrices.d, 0.5 * draw.d.abs(), 1e-15));
   EXPECT_TRUE(torch::equal(task.initial_state_bounds, torch::full({4}, 2.0, torch::kFloat64)));

@@ -5,6 +5,7 @@
 #include "modules/policy_registry.h"
 #include "src/config/config_reader.h"
 #include "src/error.h"
+#include "src/lcp/lcs_coordinates.h"
 #include "src/random/counter_random.h"
 #include "src/seeding.h"
 #include "trainers/framework/checkpoint_scalars.h"
@@ -30,16 +31,6 @@ LCSLayerOptions policy_gradient_model_options(const FopgOptions& o) {
       .sigma(o.sigma)
       .samples(o.samples)
       .learnable(false);
-}
-
-// The same LCS with every contact's gap measured in state units: row i of (D, E, d) and of
-// F divided by sᵢ = ‖(Dᵢ, Eᵢ)‖, column i of C and F by sᵢ too (λᵢ scaled by sᵢ), which leaves
-// the exact dynamics unchanged. A learned model fixes its contacts only up to such a scale;
-// smoothing of strength σ in z then means the same for every fit and for the true system.
-LCSMatrices with_unit_contact_normals(const LCSMatrices& m) {
-  const torch::Tensor scale = torch::cat({m.D, m.E}, 1).norm(2, 1).clamp_min(1e-12);  // (dλ)
-  return {m.A, m.B, m.C / scale, m.D / scale.unsqueeze(1), m.E / scale.unsqueeze(1),
-          m.F / scale.unsqueeze(1) / scale, m.c, m.d / scale};
 }
 
 Transitions concatenate(const Transitions& a, const Transitions& b) {
@@ -70,16 +61,7 @@ FopgOptions FopgOptions::from_config(ConfigReader& reader) {
   o.policy_learning_rate = reader.number("learning_rate", o.policy_learning_rate, 0.0, true);
   o.max_gradient_norm = reader.number("max_gradient_norm", o.max_gradient_norm, 0.0);
   o.exploration_transitions = reader.integer("exploration_transitions", o.exploration_transitions, 0);
-  const torch::Tensor task_bounds = o.task.exploration_state_bounds.contiguous();
-  o.exploration_state_bounds = reader.numbers(
-      "exploration_state_bounds",
-      std::vector<double>(task_bounds.data_ptr<double>(), task_bounds.data_ptr<double>() + task_bounds.numel()));
-  const int64_t n = o.task.state_size();
-  if (static_cast<int64_t>(o.exploration_state_bounds.size()) != n ||
-      *std::min_element(o.exploration_state_bounds.begin(), o.exploration_state_bounds.end()) <= 0.0) {
-    throw InputError(reader.path_of("exploration_state_bounds") + ": expected " + std::to_string(n) +
-                     " numbers > 0 (one per state of " + o.task_name + ")");
-  }
+  o.exploration_state_bounds = o.task.read_state_bounds(reader, "exploration_state_bounds");
   o.exploration_input_range =
       reader.number("exploration_input_range", o.task.exploration_input_range, 0.0, true);
   o.initial_episodes = reader.integer("initial_episodes", o.initial_episodes, 1);
@@ -213,7 +195,7 @@ Transitions FopgTrainer::execute(int64_t episodes) {
     }
     if (!any) break;
   }
-  const int64_t count = static_cast<int64_t>(inputs.size());
+  const int64_t count = static_cast<int64_t>(inputs.size()) / nu;
   auto table = [count](const std::vector<double>& values, int64_t columns) {
     return torch::tensor(values, torch::kFloat64).view({count, columns});
   };
@@ -258,12 +240,7 @@ nlohmann::json FopgTrainer::step(int64_t step) {
   LCSMatrices current;
   {
     torch::NoGradGuard no_grad;
-    // Back from the model's coordinates x̃ = x/s, ũ = u/s_u to the state's.
-    const LCSMatrices m = model_->matrices();
-    const torch::Tensor s = state_scale_, s_u = input_scale_;
-    current = with_unit_contact_normals({s.unsqueeze(1) * m.A.detach() / s, s.unsqueeze(1) * m.B.detach() / s_u,
-                                         s.unsqueeze(1) * m.C.detach(), m.D.detach() / s, m.E.detach() / s_u,
-                                         m.F.detach(), s * m.c.detach(), m.d.detach()});
+    current = with_unit_contact_normals(in_unscaled_coordinates(model_->matrices(), state_scale_, input_scale_));
   }
   const LcsDynamics model(LCSLayer(policy_gradient_model_options(options_), current), generator());
   double surrogate = 0.0, gradient_norm = 0.0;

@@ -21,7 +21,6 @@
 
 #include <torch/torch.h>
 
-#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <limits>
@@ -54,15 +53,7 @@ class LcsFit : public Experiment {
       const ContactTask task = make_contact_task(system_, reader.value("contact_task_options", nlohmann::json::object()),
                                                  reader.path_of("contact_task_options"));
       task_matrices_ = task.matrices;
-      const torch::Tensor task_bounds = task.exploration_state_bounds.contiguous();
-      const auto bounds = reader.numbers(
-          "state_bounds",
-          std::vector<double>(task_bounds.data_ptr<double>(), task_bounds.data_ptr<double>() + task_bounds.numel()));
-      if (static_cast<int64_t>(bounds.size()) != task.state_size() || *std::min_element(bounds.begin(), bounds.end()) <= 0.0) {
-        throw InputError(reader.path_of("state_bounds") + ": expected " + std::to_string(task.state_size()) +
-                         " numbers > 0 (one per state of " + system_ + ")");
-      }
-      sampling_.state_bounds = torch::tensor(bounds, torch::kFloat64);
+      sampling_.state_bounds = torch::tensor(task.read_state_bounds(reader, "state_bounds"), torch::kFloat64);
       sampling_.input_range = reader.number("input_range", task.exploration_input_range, 0.0, true);
       sampling_.observation_noise = reader.number("observation_noise", 0.0, 0.0);
     } else {
