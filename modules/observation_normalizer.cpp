@@ -36,14 +36,23 @@ RunningMoments ObservationNormalizerImpl::moments() const {
 }
 
 void ObservationNormalizerImpl::merge(const RunningMoments& moments_) {
+  RunningMoments merged = moments();
+  merged.merge(checked(moments_));
+  restore(merged);
+}
+
+const RunningMoments& ObservationNormalizerImpl::checked(const RunningMoments& moments_) const {
   if (moments_.size() != options.observation_size()) {
-    throw Error("ObservationNormalizer::merge: statistics of " + std::to_string(moments_.size()) +
+    throw Error("ObservationNormalizer: statistics of " + std::to_string(moments_.size()) +
                 " components for observations of " + std::to_string(options.observation_size()));
   }
-  RunningMoments merged = moments();
-  merged.merge(moments_);
-  std::vector<double> inverse(merged.mean().size());
-  const auto variance = merged.variance();
+  return moments_;
+}
+
+void ObservationNormalizerImpl::restore(const RunningMoments& moments_) {
+  checked(moments_);
+  std::vector<double> inverse(moments_.mean().size());
+  const auto variance = moments_.variance();
   for (size_t i = 0; i < inverse.size(); ++i) {
     const double std = std::sqrt(variance[i]);
     inverse[i] = std < options.min_std() ? 1.0 : 1.0 / std;
@@ -52,9 +61,9 @@ void ObservationNormalizerImpl::merge(const RunningMoments& moments_) {
   auto copy = [](torch::Tensor& buffer, const std::vector<double>& values) {
     buffer.copy_(torch::tensor(values, torch::kFloat64).view(buffer.sizes()));
   };
-  copy(count, {merged.count()});
-  copy(mean, merged.mean());
-  copy(squared_deviations, merged.squared_deviations());
+  copy(count, {moments_.count()});
+  copy(mean, moments_.mean());
+  copy(squared_deviations, moments_.squared_deviations());
   copy(inverse_std, inverse);
 }
 

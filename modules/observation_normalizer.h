@@ -32,6 +32,9 @@ class ObservationNormalizerImpl : public torch::nn::Module {
   // observations (..., observation_size), in the buffers' dtype.
   torch::Tensor forward(const torch::Tensor& observations) const;
   void merge(const RunningMoments& moments);
+  // Sets the statistics to `moments` exactly (a checkpoint's; merging them into empty
+  // statistics would round the mean).
+  void restore(const RunningMoments& moments);
   RunningMoments moments() const;
   // TorchScript statements normalising `variable` in place, reading the buffers below.
   std::string torchscript_statements(const std::string& variable, const std::string& indent) const;
@@ -41,6 +44,9 @@ class ObservationNormalizerImpl : public torch::nn::Module {
   torch::Tensor mean;                // (observation_size)
   torch::Tensor squared_deviations;  // (observation_size)
   torch::Tensor inverse_std;         // (observation_size), kept in step with the statistics
+
+ private:
+  const RunningMoments& checked(const RunningMoments& moments) const;
 };
 TORCH_MODULE(ObservationNormalizer);
 

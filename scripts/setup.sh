@@ -13,9 +13,10 @@ cd "$(dirname "$0")/.."
 # libqhull-dev: Debian's MuJoCo CMake package names its headers' directory.
 # libgl-dev, libopengl-dev: that package also calls find_dependency(OpenGL) at configure time.
 # libmujoco-samples: the Control Suite humanoid model of the humanoid_stand environment.
+# libopenmpi-dev, openmpi-bin: ES and zeroth-order runs across ranks (mpirun).
 packages=(build-essential cmake git libtorch-dev libeigen3-dev nlohmann-json3-dev libgtest-dev
           libcli11-dev libmujoco-dev libmujoco-samples libqhull-dev libgl-dev libopengl-dev
-          python3-matplotlib libopenblas0-pthread)
+          python3-matplotlib libopenblas0-pthread libopenmpi-dev openmpi-bin)
 build_dir=build
 while (($#)); do
   case "$1" in

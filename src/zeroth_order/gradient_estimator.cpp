@@ -2,6 +2,7 @@
 
 #include "src/config/config_reader.h"
 #include "src/error.h"
+#include "src/parallel/communicator.h"
 #include "src/parallel/parallel_for.h"
 #include "src/random/counter_random.h"
 #include "src/seeding.h"
@@ -51,6 +52,28 @@ BatchObjective evaluate_in_parallel(std::function<double(const torch::Tensor& th
   };
 }
 
+BatchObjective split_over_ranks(BatchObjective local, const Communicator& ranks, int64_t block_points) {
+  return [local = std::move(local), &ranks, block_points](const torch::Tensor& points, const std::vector<uint64_t>& seeds) {
+    const int64_t count = points.size(0);
+    const BlockRange mine = blocks_of_rank((count + block_points - 1) / block_points, ranks.rank(), ranks.size());
+    const int64_t first = std::min(count, mine.first * block_points);
+    const int64_t last = std::min(count, mine.last * block_points);
+    std::vector<double> values;
+    if (last > first) {
+      const torch::Tensor mine_values =
+          local(points.narrow(0, first, last - first), std::vector<uint64_t>(seeds.begin() + first, seeds.begin() + last))
+              .to(torch::kFloat64)
+              .contiguous();
+      values.assign(mine_values.data_ptr<double>(), mine_values.data_ptr<double>() + (last - first));
+    }
+    const std::vector<double> all = ranks.all_gather(values);
+    if (static_cast<int64_t>(all.size()) != count) {
+      throw Error("split_over_ranks: gathered " + std::to_string(all.size()) + " values of " + std::to_string(count));
+    }
+    return torch::tensor(all, torch::kFloat64);
+  };
+}
+
 GradientEstimator::GradientEstimator(GradientEstimatorOptions options) : options_(options) { options_.validate(); }
 
 torch::Tensor GradientEstimator::directions(int64_t dimension, int64_t index) const {
@@ -78,21 +101,39 @@ torch::Tensor centered_ranks(const torch::Tensor& values) {
 
 }  // namespace
 
-GradientEstimate GradientEstimator::estimate(const BatchObjective& objective, const torch::Tensor& theta,
-                                             int64_t index) const {
+Perturbations GradientEstimator::perturbations(const torch::Tensor& theta, int64_t index) const {
   const torch::Tensor point = theta.detach().to(torch::kCPU, torch::kFloat64).reshape({-1});
-  const int64_t dimension = point.size(0);
-  const double r = options_.radius;
-  const torch::Tensor U = directions(dimension, index);
+  Perturbations result;
+  result.directions = directions(point.size(0), index);
+  const torch::Tensor step = options_.radius * result.directions;
   // Each direction's evaluation seed; both points of a pair share it.
   const uint64_t evaluation_stream = derive_seed(derive_seed(options_.seed, static_cast<uint64_t>(index)), ~0ULL);
-  std::vector<uint64_t> seeds;
-  for (int64_t i = 0; i < U.size(0); ++i) seeds.push_back(derive_seed(evaluation_stream, static_cast<uint64_t>(i)));
+  for (int64_t i = 0; i < step.size(0); ++i) result.seeds.push_back(derive_seed(evaluation_stream, static_cast<uint64_t>(i)));
+  if (options_.kind == EstimatorKind::one_point) {
+    result.points = point + step;
+    return result;
+  }
+  result.points = torch::cat({point + step, point - step});
+  const std::vector<uint64_t> first_points = result.seeds;
+  result.seeds.insert(result.seeds.end(), first_points.begin(), first_points.end());
+  return result;
+}
+
+GradientEstimate GradientEstimator::estimate(const BatchObjective& objective, const torch::Tensor& theta,
+                                             int64_t index) const {
+  const Perturbations p = perturbations(theta, index);
+  return estimate(p, objective(p.points, p.seeds));
+}
+
+GradientEstimate GradientEstimator::estimate(const Perturbations& perturbations, const torch::Tensor& all_values) const {
+  const torch::Tensor& U = perturbations.directions;
+  const int64_t dimension = U.size(1);
+  const double r = options_.radius;
   GradientEstimate result;
   result.gradient = torch::zeros({dimension}, torch::kFloat64);
+  const torch::Tensor values = all_values.to(torch::kFloat64);
 
   if (options_.kind == EstimatorKind::one_point) {
-    const torch::Tensor values = objective(point + r * U, seeds).to(torch::kFloat64);
     result.evaluations = U.size(0);
     const torch::Tensor keep = torch::isfinite(values);
     result.used_directions = keep.sum().item<int64_t>();
@@ -104,9 +145,6 @@ GradientEstimate GradientEstimator::estimate(const BatchObjective& objective, co
     return result;
   }
 
-  std::vector<uint64_t> pair_seeds = seeds;
-  pair_seeds.insert(pair_seeds.end(), seeds.begin(), seeds.end());
-  const torch::Tensor values = objective(torch::cat({point + r * U, point - r * U}), pair_seeds).to(torch::kFloat64);
   result.evaluations = 2 * U.size(0);
   const int64_t n = U.size(0);
   torch::Tensor plus = values.narrow(0, 0, n), minus = values.narrow(0, n, n);

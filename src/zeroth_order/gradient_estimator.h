@@ -10,6 +10,7 @@
 
 namespace diffctl {
 
+class Communicator;
 class ConfigReader;
 
 // Derivative-free estimates of ∇F(θ) from values of F alone.
@@ -55,6 +56,11 @@ using BatchObjective = std::function<torch::Tensor(const torch::Tensor& points, 
 BatchObjective evaluate_in_parallel(std::function<double(const torch::Tensor& theta, uint64_t seed)> objective,
                                     int64_t threads);
 
+// `local` evaluated on this rank's share of the points, a contiguous run of blocks of
+// `block_points` (blocks_of_rank), with every rank's values gathered in index order: the
+// same values for any number of ranks when a value depends only on its own block.
+BatchObjective split_over_ranks(BatchObjective local, const Communicator& ranks, int64_t block_points = 1);
+
 struct GradientEstimate {
   torch::Tensor gradient;     // (D), the estimate of ∇F(θ) (zero when every direction was dropped)
   int64_t evaluations = 0;    // values of F computed
@@ -65,14 +71,26 @@ struct GradientEstimate {
   int64_t dropped_directions = 0;
 };
 
+// The points at which an estimate evaluates F, and the seeds of their evaluations.
+struct Perturbations {
+  torch::Tensor directions;      // (n, D), as directions() gives them
+  torch::Tensor points;          // (n, D) θ + rU, then (antithetic estimators) (n, D) θ − rU
+  std::vector<uint64_t> seeds;   // one per point
+};
+
 // The perturbations of estimate number `index` come from the counter-based stream
-// (seed, index, direction): a run is the same for any number of worker threads, and a
-// resumed run that restores `index` draws what an uninterrupted one would.
+// (seed, index, direction): a run is the same for any number of worker threads or ranks
+// (each rank draws them itself, only values travel), and a resumed run that restores
+// `index` draws what an uninterrupted one would.
 class GradientEstimator {
  public:
   explicit GradientEstimator(GradientEstimatorOptions options);
 
   GradientEstimate estimate(const BatchObjective& objective, const torch::Tensor& theta, int64_t index) const;
+  // The same in two halves, for callers that evaluate the points themselves (and keep
+  // more than the values): the points, then the estimate from their values (in order).
+  Perturbations perturbations(const torch::Tensor& theta, int64_t index) const;
+  GradientEstimate estimate(const Perturbations& perturbations, const torch::Tensor& values) const;
   // The directions of estimate `index`: (n, D), unit rows for the sphere estimators,
   // standard normal rows for ES.
   torch::Tensor directions(int64_t dimension, int64_t index) const;

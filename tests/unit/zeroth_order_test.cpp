@@ -1,12 +1,14 @@
 #include "src/error.h"
 #include "src/manifold/manifold.h"
 #include "src/manifold/manifold_optimizer.h"
+#include "src/parallel/communicator.h"
 #include "src/zeroth_order/gradient_estimator.h"
 #include "support/tensor_matchers.h"
 
 #include <gtest/gtest.h>
 #include <torch/torch.h>
 
+#include <algorithm>
 #include <cmath>
 #include <set>
 #include <sstream>
@@ -244,6 +246,32 @@ TEST(GradientEstimator, PairsShareTheirEvaluationSeed) {
       },
       theta, 1);
   EXPECT_EQ(std::set<uint64_t>(seen.begin(), seen.end()).size(), 6u);  // one-point: a seed per direction
+}
+
+// The two halves of an estimate: the points are θ ± rU (θ + rU for one point) with the
+// pairs' seeds repeated, and estimating from their values is the one-call estimate.
+TEST(GradientEstimator, PerturbationsThenValuesIsTheOneCallEstimate) {
+  const Quadratic F(4);
+  const auto theta = torch::linspace(-1.0, 1.0, 4, torch::kFloat64);
+  for (EstimatorKind kind : {EstimatorKind::two_point, EstimatorKind::one_point, EstimatorKind::antithetic_es}) {
+    GradientEstimatorOptions options;
+    options.kind = kind;
+    options.directions = 5;
+    options.radius = 0.1;
+    const GradientEstimator estimator(options);
+    const Perturbations p = estimator.perturbations(theta, 3);
+    const torch::Tensor U = estimator.directions(4, 3);
+    const torch::Tensor expected =
+        kind == EstimatorKind::one_point ? theta + 0.1 * U : torch::cat({theta + 0.1 * U, theta - 0.1 * U});
+    EXPECT_TRUE(TensorsNear(p.points, expected, 1e-15)) << to_string(kind);
+    ASSERT_EQ(p.seeds.size(), static_cast<size_t>(p.points.size(0)));
+    if (kind != EstimatorKind::one_point) EXPECT_TRUE(std::equal(p.seeds.begin(), p.seeds.begin() + 5, p.seeds.begin() + 5));
+    const BatchObjective objective = evaluate_in_parallel([&](const torch::Tensor& x, uint64_t) { return F(x); }, 1);
+    const torch::Tensor values = objective(p.points, p.seeds);
+    EXPECT_TRUE(torch::equal(estimator.estimate(p, values).gradient, estimator.estimate(objective, theta, 3).gradient));
+    // One rank evaluates everything itself.
+    EXPECT_TRUE(torch::equal(split_over_ranks(objective, world(), 2)(p.points, p.seeds), values));
+  }
 }
 
 TEST(GradientEstimator, RejectsBadOptions) {

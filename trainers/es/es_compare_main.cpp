@@ -9,6 +9,7 @@
 // scripts/plot_runs.py draws curves.png (mean ± sd against env steps) from curves.csv.
 #include "src/config/config_reader.h"
 #include "src/error.h"
+#include "src/parallel/communicator.h"
 #include "src/training/json_number.h"
 #include "trainers/es/es_trainer.h"
 #include "trainers/framework/experiment.h"
@@ -78,8 +79,10 @@ class EsCompare : public diffctl::Experiment {
         nlohmann::json config = configs_[i];
         config["seed"] = seed;
         auto child = sink.child(name, config, resume);
+        // Under MPI only the root's run directory knows whether this run had started.
+        const bool resumed = diffctl::world().broadcast(child.resumed ? "1" : "0") == "1";
         if (!quiet) std::cerr << name << ":\n";
-        const nlohmann::json run_summary = trainer->run(*child.sink, child.resumed, quiet);
+        const nlohmann::json run_summary = trainer->run(*child.sink, resumed, quiet);
         child.sink->write_summary(run_summary);
         for (const auto& line : child.sink->metrics()) {
           const auto found = line.find("eval_return");

@@ -4,12 +4,14 @@
 #include "modules/policy_registry.h"
 #include "src/config/config_reader.h"
 #include "src/error.h"
+#include "src/parallel/communicator.h"
 #include "src/random/counter_random.h"
 #include "src/training/json_number.h"
 #include "trainers/framework/checkpoint_scalars.h"
 
 #include <c10/core/InferenceMode.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 
@@ -99,30 +101,83 @@ void EsTrainer::prepare() {
   best_normalizer_ = normalizer_state(*policy_);
 }
 
+EsTrainer::PerturbationReturns EsTrainer::evaluate_perturbations(const torch::Tensor& points, uint64_t seed) {
+  // This rank's run of whole lockstep blocks, so that each block steps as it would in one
+  // process; then every rank's results in block order.
+  const Communicator& ranks = world();
+  const int64_t count = points.size(0), per_block = training_pool_->copies_per_block(*policy_);
+  const BlockRange mine = blocks_of_rank((count + per_block - 1) / per_block, ranks.rank(), ranks.size());
+  const int64_t first = std::min(count, mine.first * per_block), mine_count = std::min(count, mine.last * per_block) - first;
+  // [copies, blocks, rollout seconds, values…, env steps, then per block: count, mean…,
+  // squared deviations…]
+  std::vector<double> packet{static_cast<double>(mine_count), 0.0, 0.0};
+  if (mine_count > 0) {
+    const auto rollout_start = std::chrono::steady_clock::now();
+    const RolloutResult result =
+        training_pool_->run(*policy_, policy_->unflatten(points.narrow(0, first, mine_count)), seed);
+    packet[2] = seconds_since(rollout_start);
+    rollout_seconds_ += packet[2];
+    const torch::Tensor values =
+        (result.returns.mean(1) - options_.reward_shift * result.lengths.to(torch::kFloat64).mean(1)).contiguous();
+    packet.insert(packet.end(), values.data_ptr<double>(), values.data_ptr<double>() + mine_count);
+    packet.push_back(static_cast<double>(result.env_steps));
+    packet[1] = static_cast<double>(result.block_observation_moments.size());
+    for (const RunningMoments& moments : result.block_observation_moments) {
+      packet.push_back(moments.count());
+      packet.insert(packet.end(), moments.mean().begin(), moments.mean().end());
+      packet.insert(packet.end(), moments.squared_deviations().begin(), moments.squared_deviations().end());
+    }
+  }
+  const auto gather_start = std::chrono::steady_clock::now();
+  const std::vector<double> all = ranks.all_gather(packet);
+  const double gather_seconds = seconds_since(gather_start);
+  const int64_t size = policy_->observation_size();
+  PerturbationReturns returns{torch::empty({count}, torch::kFloat64), 0, RunningMoments(size)};
+  RunningMoments all_blocks(size);  // merged as RolloutPool merges one run's blocks
+  int64_t filled = 0;
+  std::vector<double> rank_rollout_seconds;
+  for (size_t at = 0; at < all.size();) {
+    const auto copies = static_cast<int64_t>(all[at]), blocks = static_cast<int64_t>(all[at + 1]);
+    rank_rollout_seconds.push_back(all[at + 2]);
+    at += 3;
+    if (copies == 0) continue;
+    std::copy(all.begin() + at, all.begin() + at + copies, returns.values.data_ptr<double>() + filled);
+    filled += copies;
+    at += copies;
+    returns.env_steps += static_cast<int64_t>(all[at++]);
+    for (int64_t b = 0; b < blocks; ++b) {
+      const auto mean = all.begin() + at + 1, squared = mean + size;
+      all_blocks.merge(RunningMoments(all[at], std::vector<double>(mean, squared),
+                                      std::vector<double>(squared, squared + size)));
+      at += 1 + 2 * size;
+    }
+  }
+  returns.visited.merge(all_blocks);
+  // How the ranks spent the iteration: waiting for the slowest one's rollouts, and in the
+  // exchange itself (this rank's gather time less its wait).
+  const double slowest = *std::max_element(rank_rollout_seconds.begin(), rank_rollout_seconds.end());
+  for (const double seconds : rank_rollout_seconds) distribution_.idle_seconds += (slowest - seconds) / ranks.size();
+  distribution_.communication_seconds += std::max(0.0, gather_seconds - (slowest - packet[2]));
+  distribution_.gathered_values += static_cast<int64_t>(all.size());
+  if (filled != count) throw Error("es: gathered " + std::to_string(filled) + " returns of " + std::to_string(count));
+  return returns;
+}
+
 nlohmann::json EsTrainer::step(int64_t step) {
   const auto iteration_start = std::chrono::steady_clock::now();
   const torch::Tensor theta = policy_->flat_parameters();
-  RunningMoments visited(policy_->observation_size());
-  double mean_value = 0.0;
+  const Perturbations perturbations = estimator_->perturbations(theta, step);
   // Every perturbation of the iteration runs on the same episodes (the first pair's seed):
   // common random numbers across the pairs as well as within them.
-  const BatchObjective objective = [&](const torch::Tensor& points, const std::vector<uint64_t>& seeds) {
-    const auto rollout_start = std::chrono::steady_clock::now();
-    const RolloutResult result = training_pool_->run(*policy_, policy_->unflatten(points), seeds.front());
-    rollout_seconds_ += seconds_since(rollout_start);
-    env_steps_ += result.env_steps;
-    visited.merge(result.observation_moments);
-    const auto values = result.returns.mean(1) - options_.reward_shift * result.lengths.to(torch::kFloat64).mean(1);
-    mean_value = values.mean().item<double>();
-    return values;
-  };
-  const GradientEstimate estimate = estimator_->estimate(objective, theta, step);
+  const PerturbationReturns returns = evaluate_perturbations(perturbations.points, perturbations.seeds.front());
+  env_steps_ += returns.env_steps;
+  const GradientEstimate estimate = estimator_->estimate(perturbations, returns.values);
   const double step_size = optimizer_->current_step_size();
   policy_->set_flat_parameters(optimizer_->step(theta, estimate.gradient));
-  if (options_.normalize_observations) policy_->normalizer()->merge(visited);
+  if (options_.normalize_observations) policy_->normalizer()->merge(returns.visited);
   iterations_ = step;
   iteration_seconds_ += seconds_since(iteration_start);
-  return {{"train_return", finite_or_null(mean_value)},
+  return {{"train_return", finite_or_null(returns.values.mean().item<double>())},
           {"dropped_directions", estimate.dropped_directions},
           {"step_size", step_size},
           {"env_steps", env_steps_}};
@@ -152,20 +207,26 @@ nlohmann::json EsTrainer::summary() {
            iteration_seconds_ > 0 ? nlohmann::json(env_steps_ / iteration_seconds_) : nlohmann::json()},
           {"share_outside_rollouts",
            iteration_seconds_ > 0 ? nlohmann::json(1.0 - rollout_seconds_ / iteration_seconds_) : nlohmann::json()},
-          {"evaluation_seed", evaluation_seed_}};
+          {"evaluation_seed", evaluation_seed_},
+          // How the run was spread over the ranks (measurements, not results).
+          {"distribution",
+           {{"ranks", world().size()},
+            {"gathered_bytes_per_iteration",
+             iterations_ > 0 ? nlohmann::json(8.0 * distribution_.gathered_values / iterations_) : nlohmann::json()},
+            {"communication_share", iteration_seconds_ > 0
+                                        ? nlohmann::json(distribution_.communication_seconds / iteration_seconds_)
+                                        : nlohmann::json()},
+            {"idle_share", iteration_seconds_ > 0 ? nlohmann::json(distribution_.idle_seconds / iteration_seconds_)
+                                                  : nlohmann::json()}}}};
 }
 
 namespace {
 void restore_normalizer(PolicyImpl& policy, const torch::Tensor& saved) {
   const int64_t size = policy.observation_size();
-  auto& normalizer = policy.normalizer();
-  torch::NoGradGuard no_grad;
-  normalizer->count.zero_();
-  normalizer->mean.zero_();
-  normalizer->squared_deviations.zero_();
   const auto mean = saved.narrow(0, 1, size).contiguous(), squared = saved.narrow(0, 1 + size, size).contiguous();
-  normalizer->merge(RunningMoments(saved[0].item<double>(), std::vector<double>(mean.data_ptr<double>(), mean.data_ptr<double>() + size),
-                                   std::vector<double>(squared.data_ptr<double>(), squared.data_ptr<double>() + size)));
+  policy.normalizer()->restore(
+      RunningMoments(saved[0].item<double>(), std::vector<double>(mean.data_ptr<double>(), mean.data_ptr<double>() + size),
+                     std::vector<double>(squared.data_ptr<double>(), squared.data_ptr<double>() + size)));
 }
 }  // namespace
 
@@ -179,7 +240,10 @@ void EsTrainer::save_state(torch::serialize::OutputArchive& archive) const {
                           {"rollout_seconds", rollout_seconds_},
                           {"final_return", final_return_},
                           {"best_return", best_return_},
-                          {"iteration_seconds", iteration_seconds_}});
+                          {"iteration_seconds", iteration_seconds_},
+                          {"idle_seconds", distribution_.idle_seconds},
+                          {"communication_seconds", distribution_.communication_seconds},
+                          {"gathered_values", distribution_.gathered_values}});
   torch::serialize::OutputArchive optimizer;
   optimizer_->save(optimizer);
   archive.write("optimizer", optimizer);
@@ -204,9 +268,16 @@ void EsTrainer::load_state(torch::serialize::InputArchive& archive) {
   final_return_ = scalars.real("final_return");
   best_return_ = scalars.real("best_return");
   iteration_seconds_ = scalars.real("iteration_seconds");
+  distribution_.idle_seconds = scalars.real("idle_seconds");
+  distribution_.communication_seconds = scalars.real("communication_seconds");
+  distribution_.gathered_values = scalars.integer("gathered_values");
   torch::serialize::InputArchive optimizer;
   archive.read("optimizer", optimizer);
   optimizer_->load(optimizer);
+}
+
+torch::Tensor EsTrainer::replicated_state() const {
+  return torch::cat({policy_->flat_parameters(), normalizer_state(*policy_)});
 }
 
 std::optional<torch::jit::Module> EsTrainer::policy() const {

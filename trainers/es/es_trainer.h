@@ -60,8 +60,17 @@ class EsTrainer : public Trainer {
   void save_state(torch::serialize::OutputArchive& archive) const override;
   void load_state(torch::serialize::InputArchive& archive) override;
   std::optional<torch::jit::Module> policy() const override;
+  torch::Tensor replicated_state() const override;
 
  private:
+  struct PerturbationReturns {
+    torch::Tensor values;     // (K) training objective of each point
+    int64_t env_steps = 0;
+    RunningMoments visited;   // the observations of every episode, merged in block order
+  };
+  // The K points' training returns on the episodes of `seed`, split over the run's ranks.
+  PerturbationReturns evaluate_perturbations(const torch::Tensor& points, uint64_t seed);
+
   EsTrainOptions options_;
   std::shared_ptr<PolicyImpl> policy_;
   std::unique_ptr<RolloutPool> training_pool_;
@@ -74,6 +83,11 @@ class EsTrainer : public Trainer {
   int64_t iterations_ = 0;
   double rollout_seconds_ = 0.0;    // inside RolloutPool::run
   double iteration_seconds_ = 0.0;  // whole iterations: rollouts, estimate, update, normaliser
+  struct Distribution {
+    double idle_seconds = 0.0;           // the ranks' mean wait for the slowest rank's rollouts
+    double communication_seconds = 0.0;  // this rank's gather time less its wait
+    int64_t gathered_values = 0;         // doubles every rank received
+  } distribution_;
   double final_return_ = 0.0;
   double best_return_ = -std::numeric_limits<double>::infinity();
   torch::Tensor best_parameters_;  // flat θ of the best evaluation

@@ -49,6 +49,15 @@ std::vector<RolloutPool::Block> RolloutPool::blocks(int64_t copies, int64_t size
   return result;
 }
 
+int64_t RolloutPool::block_size(const PolicyImpl& policy) const {
+  return options_.block_episodes() > 0 ? options_.block_episodes() : policy.lockstep_episodes();
+}
+
+int64_t RolloutPool::copies_per_block(const PolicyImpl& policy) const {
+  const int64_t size = block_size(policy), episodes = options_.episodes();
+  return episodes >= size ? 1 : std::max<int64_t>(1, size / episodes);
+}
+
 std::vector<std::unique_ptr<Env>>& RolloutPool::worker_envs(int64_t worker, int64_t count) {
   auto& envs = envs_[static_cast<size_t>(worker)];
   while (static_cast<int64_t>(envs.size()) < count) envs.push_back(make_env_());
@@ -81,8 +90,7 @@ RolloutResult RolloutPool::run(const PolicyImpl& policy, const ParameterBatch& p
       return policy.forward_prepared(block_parameters, observations.to(dtype));
     };
   };
-  return run(act, copies, options_.block_episodes() > 0 ? options_.block_episodes() : policy.lockstep_episodes(), seed,
-             hooks);
+  return run(act, copies, block_size(policy), seed, hooks);
 }
 
 RolloutResult RolloutPool::run(const BatchActor& act, int64_t copies, int64_t block_episodes, uint64_t seed,
@@ -159,6 +167,7 @@ RolloutResult RolloutPool::run(const BatchActor& act, int64_t copies, int64_t bl
   for (const int64_t length : lengths) result.env_steps += length;
   result.observation_moments = RunningMoments(obs_size);
   for (const auto& moments : block_moments) result.observation_moments.merge(moments);
+  result.block_observation_moments = std::move(block_moments);
   return result;
 }
 

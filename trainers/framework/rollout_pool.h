@@ -64,6 +64,9 @@ struct RolloutResult {
   torch::Tensor lengths;  // (K, N) int64: steps taken
   int64_t env_steps = 0;  // Σ lengths
   RunningMoments observation_moments;  // with RolloutOptions::observation_moments
+  // The same per lockstep block, in block order (observation_moments merges them so): runs
+  // split over ranks merge these to get the single run's moments bit for bit.
+  std::vector<RunningMoments> block_observation_moments;
 };
 
 // Runs a policy — or K parameter copies of it at once — on N episodes of an environment
@@ -85,6 +88,10 @@ class RolloutPool {
   RolloutResult run(const BatchActor& act, int64_t copies, int64_t block_episodes, uint64_t seed,
                     const RolloutHooks& hooks = {});
 
+  // Copies stepped in one lockstep block of `policy`: a run of K copies is the same block by
+  // block as runs over consecutive ranges of whole blocks.
+  int64_t copies_per_block(const PolicyImpl& policy) const;
+
   const RolloutOptions& options() const { return options_; }
   int64_t observation_size() const { return observation_size_; }
   int64_t action_size() const { return action_size_; }
@@ -95,6 +102,7 @@ class RolloutPool {
     int64_t first_copy, copies, first_episode, episodes;
   };
   std::vector<Block> blocks(int64_t copies, int64_t size) const;
+  int64_t block_size(const PolicyImpl& policy) const;
   std::vector<std::unique_ptr<Env>>& worker_envs(int64_t worker, int64_t count);
 
   EnvFactory make_env_;

@@ -3,6 +3,7 @@
 #include "src/config/config_source.h"
 #include "src/error.h"
 #include "src/io/atomic_file.h"
+#include "src/parallel/communicator.h"
 
 #include <c10/util/Exception.h>
 
@@ -66,21 +67,29 @@ void open_run_directory(const std::string& run_dir, const nlohmann::json& resolv
 }
 
 int exit_code_of(const std::string& program, const std::function<void()>& body) {
+  // Bad input is the same on every rank and reported once, by the root, every rank exiting
+  // with 2. Any other failure may be one rank's alone (a killed env, an exception): that
+  // rank reports it and aborts the whole run, so that no rank waits for it forever.
+  const auto fail = [&](const std::string& kind, const std::string& what, int code) {
+    const Communicator& ranks = world();
+    if (code == 2 && !ranks.is_root()) return code;
+    std::cerr << program;
+    if (ranks.size() > 1 && code != 2) std::cerr << " (rank " << ranks.rank() << " of " << ranks.size() << ")";
+    std::cerr << ": " << kind << ": " << what << std::endl;
+    if (ranks.size() > 1 && code != 2) ranks.abort(code);
+    return code;
+  };
   try {
     body();
     return 0;
   } catch (const InputError& error) {
-    std::cerr << program << ": error: " << error.what() << std::endl;
-    return 2;
+    return fail("error", error.what(), 2);
   } catch (const Error& error) {
-    std::cerr << program << ": failed: " << error.what() << std::endl;
-    return 1;
+    return fail("failed", error.what(), 1);
   } catch (const c10::Error& error) {
-    std::cerr << program << ": failed: " << error.what_without_backtrace() << std::endl;
-    return 1;
+    return fail("failed", error.what_without_backtrace(), 1);
   } catch (const std::exception& error) {
-    std::cerr << program << ": failed: " << error.what() << std::endl;
-    return 1;
+    return fail("failed", error.what(), 1);
   }
 }
 

@@ -88,4 +88,18 @@ class MemorySink : public RunSink {
   std::map<std::string, std::string> texts_;
 };
 
+// Where the ranks other than the root report in a multi-rank run: they compute alongside
+// the root and keep and write nothing, and resume with it (from the checkpoint bytes the
+// root sends).
+class ReplicaSink : public RunSink {
+ public:
+  void open_metrics(int64_t) override {}
+  void log(int64_t, double, const nlohmann::json&) override {}
+  std::optional<std::string> checkpoint_path() const override { return std::nullopt; }
+  void save_policy(const torch::jit::Module&) override {}
+  void write_text(const std::string&, const std::string&) override {}
+  void write_summary(const nlohmann::json&) override {}
+  Child child(const std::string&, const nlohmann::json&, bool) override { return {std::make_unique<ReplicaSink>(), false}; }
+};
+
 }  // namespace diffctl

@@ -3,6 +3,7 @@
 #include "src/config/config_reader.h"
 #include "src/error.h"
 #include "src/io/atomic_file.h"
+#include "src/parallel/communicator.h"
 #include "src/seeding.h"
 #include "src/training/progress_bar.h"
 #include "trainers/framework/checkpoint_scalars.h"
@@ -10,6 +11,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <fstream>
 #include <iomanip>
 #include <sstream>
 
@@ -22,6 +24,7 @@ Trainer::Trainer(ConfigReader& config, torch::Device device, int64_t default_ste
       eval_every_(config.integer("eval_every", 0, 0)),
       checkpoint_every_(config.integer("checkpoint_every", 100, 0)),
       log_every_(config.integer("log_every", 1, 1)),
+      check_every_(config.integer("check_every", 10, 0)),
       generator_(make_generator(seed_)) {}
 
 void Trainer::save_checkpoint(const std::string& path, int64_t step, double elapsed_s) const {
@@ -34,7 +37,33 @@ void Trainer::save_checkpoint(const std::string& path, int64_t step, double elap
   write_file_atomically(path, [&](const std::string& temp_path) { archive.save_to(temp_path); });
 }
 
+void Trainer::check_ranks_agree(int64_t step) const {
+  const Communicator& ranks = world();
+  if (ranks.size() == 1 || check_every_ == 0 || step % check_every_ != 0) return;
+  const torch::Tensor state = replicated_state();
+  if (!state.defined()) return;
+  const torch::Tensor bytes = state.detach().to(torch::kCPU).contiguous();
+  const uint64_t checksum = fnv1a_checksum(bytes.data_ptr(), bytes.numel() * bytes.element_size());
+  // Two exact halves: a double holds 53 bits.
+  const std::vector<double> all = ranks.all_gather({static_cast<double>(checksum >> 32),
+                                                    static_cast<double>(checksum & 0xffffffffULL)});
+  for (int rank = 1; rank < ranks.size(); ++rank) {
+    if (all[2 * rank] != all[0] || all[2 * rank + 1] != all[1]) {
+      throw Error("rank " + std::to_string(rank) + "'s parameters differ from rank 0's after step " +
+                  std::to_string(step) + " (the ranks must run the same build on the same kernels)");
+    }
+  }
+}
+
 namespace {
+std::string file_bytes(const std::string& path) {
+  std::ifstream file(path, std::ios::binary);
+  std::ostringstream bytes;
+  bytes << file.rdbuf();
+  if (!file) throw CheckpointError(path + ": cannot be read");
+  return bytes.str();
+}
+
 std::string short_metric(const nlohmann::json& metrics) {
   for (const auto& item : metrics.items()) {
     if (item.value().is_number()) {
@@ -53,11 +82,19 @@ nlohmann::json Trainer::run(RunSink& sink, bool resume, bool quiet) {
   const std::string checkpoint_path = checkpoint.value_or("");
   int64_t first_step = 1;
   double elapsed_before = 0.0;
-  // A run killed before its first checkpoint resumes from the start.
-  if (resume && checkpoint && fs::exists(checkpoint_path)) {
+  // A run killed before its first checkpoint resumes from the start. Under MPI only the
+  // root has a checkpoint file; every rank restarts from the bytes it reads.
+  // (`saved` is empty without a checkpoint, else a marker byte and the file's bytes.)
+  const Communicator& ranks = world();
+  std::string saved;
+  if (resume && ranks.is_root() && checkpoint && fs::exists(checkpoint_path)) saved = "C" + file_bytes(checkpoint_path);
+  if (resume && ranks.size() > 1) saved = ranks.broadcast(saved);
+  if (!saved.empty()) {
+    const std::string source = checkpoint ? checkpoint_path : "the root's checkpoint";
     torch::serialize::InputArchive archive;
     try {
-      archive.load_from(checkpoint_path);
+      std::istringstream bytes(saved.substr(1));
+      archive.load_from(bytes);
       SavedScalars scalars(archive);
       torch::Tensor generator;
       archive.read("generator_state", generator);
@@ -68,10 +105,10 @@ nlohmann::json Trainer::run(RunSink& sink, bool resume, bool quiet) {
       first_step = scalars.integer("step") + 1;
       elapsed_before = scalars.real("elapsed_s");
     } catch (const c10::Error& error) {
-      throw CheckpointError(checkpoint_path + ": not a readable checkpoint of this trainer (" +
+      throw CheckpointError(source + ": not a readable checkpoint of this trainer (" +
                             std::string(error.what_without_backtrace()) + ")");
     } catch (const InputError& error) {  // load_state's shape checks
-      throw CheckpointError(checkpoint_path + ": " + error.what());
+      throw CheckpointError(source + ": " + error.what());
     }
   }
 
@@ -84,6 +121,7 @@ nlohmann::json Trainer::run(RunSink& sink, bool resume, bool quiet) {
   };
   for (int64_t step_index = first_step; step_index <= steps_; ++step_index) {
     nlohmann::json metrics = step(step_index);
+    check_ranks_agree(step_index);
     const bool last = step_index == steps_ || stopped_early();
     const bool evaluate_now = last || (eval_every_ > 0 && step_index % eval_every_ == 0);
     if (evaluate_now) metrics.update(evaluate());

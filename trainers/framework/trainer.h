@@ -22,7 +22,7 @@ class RunSink;
 // reads its own config keys in its constructor and implements prepare(), step(),
 // evaluate() and summary(); it does not write its own loop.
 //
-// Config keys read here: steps, seed, eval_every, checkpoint_every, log_every.
+// Config keys read here: steps, seed, eval_every, checkpoint_every, log_every, check_every.
 class Trainer {
  public:
   Trainer(ConfigReader& config, torch::Device device, int64_t default_steps);
@@ -56,6 +56,11 @@ class Trainer {
   // True once the run cannot go on (e.g. it diverged): the loop evaluates, logs and ends
   // after the current step, and the summary reports why.
   virtual bool stopped_early() const { return false; }
+  // The state every rank of a multi-rank run must hold alike (the parameters): every
+  // check_every steps its checksums are compared, so that a rank that drifted (another
+  // machine's kernels, a fault) stops the run instead of silently training something else.
+  // Undefined: nothing to compare.
+  virtual torch::Tensor replicated_state() const { return {}; }
 
   // The run's random stream: everything random draws from it, so runs are reproducible
   // and its state is checkpointed.
@@ -63,6 +68,7 @@ class Trainer {
 
  private:
   void save_checkpoint(const std::string& path, int64_t step, double elapsed_s) const;
+  void check_ranks_agree(int64_t step) const;
 
   torch::Device device_;
   int64_t steps_;
@@ -70,6 +76,7 @@ class Trainer {
   int64_t eval_every_;
   int64_t checkpoint_every_;
   int64_t log_every_;
+  int64_t check_every_;
   at::Generator generator_;
 };
 

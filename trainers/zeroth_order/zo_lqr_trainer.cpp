@@ -3,6 +3,7 @@
 #include "src/config/config_reader.h"
 #include "src/error.h"
 #include "src/linalg/eigen_conversion.h"
+#include "src/parallel/communicator.h"
 #include "src/training/json_number.h"
 #include "trainers/framework/checkpoint_scalars.h"
 
@@ -49,11 +50,14 @@ ZoLqrTrainer::ZoLqrTrainer(ConfigReader& config, torch::Device device)
   estimator.directions = options_.directions;
   estimator.seed = seed();
   estimator_ = std::make_unique<GradientEstimator>(estimator);
-  objective_ = evaluate_in_parallel(
-      [this](const torch::Tensor& theta, uint64_t evaluation_seed) {
-        return oracle_->sample(gain_of(theta), evaluation_seed, options_.objective, options_.rollout_horizon);
-      },
-      options_.threads);
+  // Each point's value is its own: the points are split over the run's ranks one by one.
+  objective_ = split_over_ranks(evaluate_in_parallel(
+                                    [this](const torch::Tensor& theta, uint64_t evaluation_seed) {
+                                      return oracle_->sample(gain_of(theta), evaluation_seed, options_.objective,
+                                                             options_.rollout_horizon);
+                                    },
+                                    options_.threads),
+                                world());
 }
 
 bool ZoLqrTrainer::within_tolerance(double cost) const {

@@ -52,6 +52,7 @@ class ZoLqrTrainer : public Trainer {
   void load_state(torch::serialize::InputArchive& archive) override;
   std::optional<torch::jit::Module> policy() const override;
   bool stopped_early() const override { return reached_tolerance_; }
+  torch::Tensor replicated_state() const override { return theta_; }
 
  private:
   Eigen::MatrixXd gain_of(const torch::Tensor& theta) const;
