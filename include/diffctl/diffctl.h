@@ -36,6 +36,7 @@
 #include "src/manifold/manifold.h"
 #include "src/manifold/manifold_optimizer.h"
 #include "src/manifold/parameter_layout.h"
+#include "src/parallel/communicator.h"
 #include "src/parallel/parallel_for.h"
 #include "src/random/counter_random.h"
 #include "src/seeding.h"
