@@ -8,11 +8,9 @@
 // iteration time spent outside the rollouts. Asserts no timing.
 //   bench_es_loop [--quick]     (--quick: fewer iterations)
 #include "data/envs/env.h"
-#include "src/config/config_reader.h"
+#include "in_memory_es.h"
 #include "src/parallel/parallel_for.h"
 #include "src/random/counter_random.h"
-#include "trainers/es/es_trainer.h"
-#include "trainers/framework/run_sink.h"
 
 #include <chrono>
 #include <cstdio>
@@ -49,19 +47,14 @@ double raw_steps_per_second(const std::string& env_name, int64_t threads, int re
 }
 
 nlohmann::json es_summary(const std::string& env_name, int64_t threads, int iterations) {
-  ConfigReader config(nlohmann::json{{"env", env_name},
-                                     {"policy", "iso_ode_to_ode"},
-                                     {"directions", kDirections},
-                                     {"horizon", kHorizon},
-                                     {"threads", threads},
-                                     {"steps", iterations},
-                                     {"eval_every", 0},
-                                     {"eval_episodes", 1}});
-  EsTrainer trainer(config, torch::kCPU);
-  config.finish();
-  trainer.prepare();
-  MemorySink sink;
-  return trainer.run(sink, /*resume=*/false, /*quiet=*/true);
+  return bench::train_es_in_memory({{"env", env_name},
+                                    {"policy", "iso_ode_to_ode"},
+                                    {"directions", kDirections},
+                                    {"horizon", kHorizon},
+                                    {"threads", threads},
+                                    {"steps", iterations},
+                                    {"eval_every", 0},
+                                    {"eval_episodes", 1}});
 }
 
 }  // namespace

@@ -8,14 +8,13 @@
 // different steps). Asserts no timing.
 //   bench_es_mpi [--quick]          the table (launches itself under mpirun)
 //   bench_es_mpi --case ENV THREADS ITERATIONS   one case, on the ranks it was started on
-#include "src/config/config_reader.h"
+#include "in_memory_es.h"
 #include "src/parallel/communicator.h"
 #include "src/parallel/parallel_for.h"
-#include "trainers/es/es_trainer.h"
-#include "trainers/framework/run_sink.h"
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstring>
 #include <memory>
@@ -28,20 +27,15 @@ using namespace diffctl;
 
 int run_case(const std::string& env, int64_t threads, int64_t iterations) {
   use_one_compute_thread_per_worker();
-  ConfigReader config(nlohmann::json{{"env", env},
-                                     {"policy", "iso_ode_to_ode"},
-                                     {"policy_options", {{"hidden_size", 16}}},
-                                     {"directions", 32},
-                                     {"horizon", 200},
-                                     {"threads", threads},
-                                     {"steps", iterations},
-                                     {"eval_every", 0},
-                                     {"eval_episodes", 1}});
-  EsTrainer trainer(config, torch::kCPU);
-  config.finish();
-  trainer.prepare();
-  MemorySink sink;
-  const nlohmann::json summary = trainer.run(sink, /*resume=*/false, /*quiet=*/true);
+  const nlohmann::json summary = bench::train_es_in_memory({{"env", env},
+                                                             {"policy", "iso_ode_to_ode"},
+                                                             {"policy_options", {{"hidden_size", 16}}},
+                                                             {"directions", 32},
+                                                             {"horizon", 200},
+                                                             {"threads", threads},
+                                                             {"steps", iterations},
+                                                             {"eval_every", 0},
+                                                             {"eval_episodes", 1}});
   if (!world().is_root()) return 0;
   const double steps_per_iteration = summary["env_steps"].get<double>() / summary["iterations"].get<double>();
   nlohmann::json figures = summary["distribution"];

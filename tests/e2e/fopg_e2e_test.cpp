@@ -23,6 +23,15 @@ using testing::summary_without_timing;
 
 const std::string kConfig = " --config data/configs/fopg_cartpole_linear.json --quiet ";
 
+// policy_rollout runs the run's policy.pt on the 64 evaluation episodes of `env` to minus
+// the run's final cost.
+void expect_rollout_reproduces(const std::string& run_dir, const std::string& env, double final_cost) {
+  const auto rollout = run_command(executable("policy_rollout") + " --policy " + run_dir + "/policy.pt --env " + env +
+                                   " --episodes 64 --seed 0");
+  ASSERT_EQ(rollout.exit_code, 0) << rollout.err;
+  EXPECT_NEAR(-nlohmann::json::parse(rollout.out)["mean_return"].get<double>(), final_cost, 1e-9 * final_cost);
+}
+
 // The shipped config, shortened to 6 iterations: the learned model predicts the policy's
 // next real transitions to within 1%, and the linear policy started from the LQR gain costs
 // less than it on the 64 evaluation states of the real system (2056 → 1828; the full
@@ -40,10 +49,7 @@ TEST(Fopg, LearnedModelImprovesOnTheLqrBaselineAndTheExportReproducesIt) {
   const double baseline = summary["baseline_cost"].get<double>(), final_cost = summary["final_cost"].get<double>();
   EXPECT_LT(final_cost, 0.95 * baseline);
 
-  const auto rollout = run_command(executable("policy_rollout") + " --policy " + out +
-                                   "/policy.pt --env cartpole_soft_walls --episodes 64 --seed 0");
-  ASSERT_EQ(rollout.exit_code, 0) << rollout.err;
-  EXPECT_NEAR(-nlohmann::json::parse(rollout.out)["mean_return"].get<double>(), final_cost, 1e-9 * final_cost);
+  expect_rollout_reproduces(out, "cartpole_soft_walls", final_cost);
 
   torch::jit::Module policy = torch::jit::load(out + "/policy.pt");
   const auto state = torch::tensor({0.05, -0.1, 0.2, 0.3}, torch::kFloat64);
@@ -69,10 +75,7 @@ TEST(Fopg, RandomLcsTaskImprovesOnItsLqrBaseline) {
   const double baseline = summary["baseline_cost"].get<double>(), final_cost = summary["final_cost"].get<double>();
   EXPECT_LT(final_cost, 0.7 * baseline);
 
-  const auto rollout = run_command(executable("policy_rollout") + " --policy " + out +
-                                   "/policy.pt --env random_lcs_control --episodes 64 --seed 0");
-  ASSERT_EQ(rollout.exit_code, 0) << rollout.err;
-  EXPECT_NEAR(-nlohmann::json::parse(rollout.out)["mean_return"].get<double>(), final_cost, 1e-9 * final_cost);
+  expect_rollout_reproduces(out, "random_lcs_control", final_cost);
 }
 
 // Through the true system (no model learning) an MLP cloned from the LQR gain improves too.
