@@ -34,8 +34,8 @@ void expect_rollout_reproduces(const std::string& run_dir, const std::string& en
 
 // The shipped config, shortened to 6 iterations: the learned model predicts the policy's
 // next real transitions to within 1%, and the linear policy started from the LQR gain costs
-// less than it on the 64 evaluation states of the real system (2056 → 1828; the full
-// 20 iterations reach 1594).
+// less than it on the 64 evaluation states of the real system (2056 → 1816; the full
+// 20 iterations reach 1580).
 // policy_rollout reproduces the evaluation from policy.pt, which maps one raw state in
 // float32 to an action too.
 TEST(Fopg, LearnedModelImprovesOnTheLqrBaselineAndTheExportReproducesIt) {

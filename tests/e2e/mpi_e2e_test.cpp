@@ -105,7 +105,7 @@ TEST(Mpi, EsCompareIsTheSameForAnyRankCount) {
   const std::string plain = scratch_dir("mpi_compare_plain");
   const auto reference = run_command(command + plain);
   ASSERT_EQ(reference.exit_code, 0) << reference.err;
-  for (int ranks : {2, 3}) {
+  for (int ranks : {2, 3, 4}) {
     const std::string out = scratch_dir("mpi_compare_np" + std::to_string(ranks));
     const auto run = run_command(mpirun(ranks) + command + out);
     ASSERT_EQ(run.exit_code, 0) << ranks << " ranks: " << run.err;
@@ -171,6 +171,21 @@ TEST(Mpi, AKilledRankEndsTheJobAndTheResumedRunEqualsTheWholeOne) {
   ASSERT_EQ(resumed.exit_code, 0) << resumed.err;
   EXPECT_EQ(without_rates(summary_without_timing(killed)), without_rates(summary_without_timing(whole)));
   EXPECT_EQ(metrics_without_timing(killed), metrics_without_timing(whole));
+}
+
+// Two ranks that hold different parameters (here: rank 1 started from another seed, through
+// mpirun's one-program-per-rank syntax) stop at the first consistency check with an error
+// naming the rank, instead of training on.
+TEST(Mpi, RanksWhoseParametersDifferStopAtTheConsistencyCheck) {
+  const std::string out = scratch_dir("mpi_diverged");
+  const std::string es_train = executable("es_train") +
+                               " --quiet --config data/configs/es_swimmer_iso_odetoode.json --set steps=6 "
+                               "check_every=2 eval_every=0 horizon=50 threads=1 --out " + out;
+  const auto run = run_command("mpirun -q --allow-run-as-root --oversubscribe --bind-to none -np 1 " + es_train +
+                               " --seed 0 : -np 1 " + es_train + " --seed 1");
+  EXPECT_NE(run.exit_code, 0);
+  EXPECT_NE(run.err.find("rank 1's parameters differ from rank 0's after step 2"), std::string::npos) << run.err;
+  EXPECT_FALSE(std::filesystem::exists(out + "/summary.json"));
 }
 
 // Every rank rejects the input alike: one line (the root's), exit 2, no run directory.
