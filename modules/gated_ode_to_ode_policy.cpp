@@ -1,5 +1,8 @@
 #include "modules/gated_ode_to_ode_policy.h"
 
+#include "modules/gate_networks.h"
+#include "modules/orthogonal_flow.h"
+
 #include "src/config/config_reader.h"
 #include "src/error.h"
 #include "src/seeding.h"
@@ -37,12 +40,11 @@ GatedOdeToOdePolicyImpl::GatedOdeToOdePolicyImpl(const GatedOdeToOdePolicyOption
                             Manifold::free);
 }
 
-torch::Tensor GatedOdeToOdePolicyImpl::flow_generator(const ParameterBatch& parameters, double t,
-                                                      const torch::Tensor&) const {
-  const auto hidden = torch::abs(parameters["gate_in_weight"] * t + parameters["gate_in_bias"]);  // (K, g, s)
-  const auto outputs = torch::einsum("kgs,kgsij->kgij", {hidden, parameters["gate_out"]});      // fᵢ(t)
-  const auto skew = outputs - outputs.transpose(-1, -2);
-  return torch::einsum("kg,kgij->kij", {parameters["gate_coefficients"], skew});
+torch::Tensor GatedOdeToOdePolicyImpl::weight_flow(const ParameterBatch& parameters) const {
+  const auto times = torch::arange(flow_steps(), torch::kFloat64) * flow_step();  // b_ψ at the start of each step
+  const auto G = gated_matrices(parameters["gate_coefficients"], parameters["gate_in_weight"],
+                                parameters["gate_in_bias"], parameters["gate_out"], times);
+  return orthogonal_flow(parameters["flow_start"], G - G.transpose(-1, -2), flow_step());
 }
 
 }  // namespace diffctl

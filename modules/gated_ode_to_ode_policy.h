@@ -26,8 +26,7 @@ struct GatedOdeToOdePolicyOptions {
 };
 
 // Gated-ODEtoODE (ode-to-ode.md section 3.1): b_ψ(t) = Σᵢ aᵢ (fᵢ(t) − fᵢ(t)ᵀ), a gated sum of
-// skew-symmetrised outputs of g small networks fᵢ: ℝ → ℝⁿˣⁿ of time, each with one hidden
-// layer of width s and activation |·|: fᵢ(t) = Σⱼ Mᵢⱼ |uᵢⱼ t + cᵢⱼ|. Parameters (all free):
+// skew-symmetrised outputs of g small networks fᵢ of time (gated_matrices). Parameters (all free):
 // gate_coefficients a (g), gate_in_weight u and gate_in_bias c (g × s), gate_out M
 // (g × s × n × n); see OdeToOdePolicyImpl for the main flow and the other parameters.
 class GatedOdeToOdePolicyImpl : public OdeToOdePolicyImpl {
@@ -38,7 +37,7 @@ class GatedOdeToOdePolicyImpl : public OdeToOdePolicyImpl {
   GatedOdeToOdePolicyOptions options;
 
  protected:
-  torch::Tensor flow_generator(const ParameterBatch& parameters, double t, const torch::Tensor& W) const override;
+  torch::Tensor weight_flow(const ParameterBatch& parameters) const override;
   std::string export_name() const override { return "GatedOdeToOdePolicy"; }
 };
 TORCH_MODULE(GatedOdeToOdePolicy);

@@ -1,5 +1,7 @@
 #include "modules/iso_ode_to_ode_policy.h"
 
+#include "modules/orthogonal_flow.h"
+
 #include "src/config/config_reader.h"
 #include "src/seeding.h"
 
@@ -29,11 +31,14 @@ IsoOdeToOdePolicyImpl::IsoOdeToOdePolicyImpl(const IsoOdeToOdePolicyOptions& opt
   register_policy_parameter("flow_n", symmetric(), Manifold::symmetric);
 }
 
-torch::Tensor IsoOdeToOdePolicyImpl::flow_generator(const ParameterBatch& parameters, double,
-                                                    const torch::Tensor& W) const {
+torch::Tensor IsoOdeToOdePolicyImpl::weight_flow(const ParameterBatch& parameters) const {
   const torch::Tensor& N = parameters["flow_n"];
-  const auto M = W.transpose(-1, -2).matmul(parameters["flow_q"]).matmul(W);
-  return M.matmul(N) - N.matmul(M);
+  const torch::Tensor& Q = parameters["flow_q"];
+  auto generator = [&](int64_t, const torch::Tensor& W) {  // [WᵀQW, N]
+    const auto M = W.transpose(-1, -2).matmul(Q).matmul(W);
+    return M.matmul(N) - N.matmul(M);
+  };
+  return orthogonal_flow(parameters["flow_start"], generator, flow_steps(), flow_step());
 }
 
 }  // namespace diffctl

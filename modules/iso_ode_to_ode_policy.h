@@ -37,7 +37,7 @@ class IsoOdeToOdePolicyImpl : public OdeToOdePolicyImpl {
   IsoOdeToOdePolicyOptions options;
 
  protected:
-  torch::Tensor flow_generator(const ParameterBatch& parameters, double t, const torch::Tensor& W) const override;
+  torch::Tensor weight_flow(const ParameterBatch& parameters) const override;
   std::string export_name() const override { return "IsoOdeToOdePolicy"; }
 };
 TORCH_MODULE(IsoOdeToOdePolicy);

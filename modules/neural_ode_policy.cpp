@@ -1,5 +1,8 @@
 #include "modules/neural_ode_policy.h"
 
+#include "modules/euler_flow.h"
+#include "modules/neural_ode_flow.h"
+
 #include "src/config/config_reader.h"
 #include "src/error.h"
 #include "src/seeding.h"
@@ -98,16 +101,9 @@ ParameterBatch NeuralOdePolicyImpl::derive(const ParameterBatch& parameters) con
       prepared.insert("flow", parameters["layer_weight"]);
       prepared.insert("flow_bias", parameters["layer_bias"]);
       return prepared;
-    case NeuralOdeKind::nanode: {
-      // Basis values (N, 2D + 1) at t_i = i/N, the start of each Euler step.
-      const int64_t D = options.degree();
-      const auto t = torch::arange(N, torch::kFloat64).unsqueeze(1) / static_cast<double>(N);
-      const auto k = torch::arange(1, D + 1, torch::kFloat64).unsqueeze(0);
-      const auto basis = torch::cat({torch::ones({N, 1}, torch::kFloat64), torch::cos(2 * M_PI * k * t),
-                                     torch::sin(2 * M_PI * k * t)}, 1);
-      prepared.insert("flow", torch::einsum("ic,kcab->kiab", {basis, parameters["trig_coefficients"]}));
+    case NeuralOdeKind::nanode:
+      prepared.insert("flow", trigonometric_weights(parameters["trig_coefficients"], N));
       break;
-    }
     case NeuralOdeKind::hypernet: {
       // Euler on dw/dt = g(w), g(w) = V₃ |V₂ |V₁ w + c₁| + c₂| + c₃; W(t_i) = the state at t_i.
       const double h = step();
@@ -138,15 +134,13 @@ torch::Tensor NeuralOdePolicyImpl::act(const ParameterBatch& prepared, const tor
   };
   const double h = step();
   torch::Tensor x = linear(observations, "embed_weight", "embed_bias");
-  for (int64_t i = 0; i < options.flow_steps(); ++i) {
-    if (options.kind() == NeuralOdeKind::base_ode) {
-      const auto hidden = torch::abs(linear(torch::abs(linear(x, "field_weight1", "field_bias1")), "field_weight2",
-                                            "field_bias2"));
-      x = x + h * linear(hidden, "field_weight3", "field_bias3");
-    } else {
-      x = x + h * torch::abs(torch::baddbmm(prepared["flow_bias"].select(1, i).unsqueeze(1), x,
-                                            prepared["flow"].select(1, i).transpose(1, 2)));
-    }
+  if (options.kind() != NeuralOdeKind::base_ode) {
+    x = absolute_euler_flow(x, prepared["flow"], prepared["flow_bias"], h).back();
+  }
+  for (int64_t i = 0; options.kind() == NeuralOdeKind::base_ode && i < options.flow_steps(); ++i) {
+    const auto hidden = torch::abs(linear(torch::abs(linear(x, "field_weight1", "field_bias1")), "field_weight2",
+                                          "field_bias2"));
+    x = x + h * linear(hidden, "field_weight3", "field_bias3");
   }
   return linear(x, "readout_weight", "readout_bias");
 }

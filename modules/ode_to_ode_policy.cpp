@@ -1,9 +1,10 @@
 #include "modules/ode_to_ode_policy.h"
 
+#include "modules/euler_flow.h"
+
 #include "modules/ode_to_ode_inference.h"
 #include "src/error.h"
 
-#include <torch/linalg.h>
 
 #include <sstream>
 
@@ -35,31 +36,16 @@ OdeToOdePolicyImpl::OdeToOdePolicyImpl(int64_t observation_size, int64_t action_
 }
 
 ParameterBatch OdeToOdePolicyImpl::derive(const ParameterBatch& parameters) const {
-  const double h = 1.0 / static_cast<double>(flow_steps_);
-  torch::Tensor W = parameters["flow_start"];
-  std::vector<torch::Tensor> flow;
-  for (int64_t i = 0; i < flow_steps_; ++i) {
-    W = W.matmul(torch::linalg::matrix_exp(h * flow_generator(parameters, i * h, W)));
-    flow.push_back(W);
-  }
   ParameterBatch prepared = parameters;
-  prepared.insert("flow", torch::stack(flow, 1));
+  prepared.insert("flow", weight_flow(parameters));
   return prepared;
 }
 
 std::vector<torch::Tensor> OdeToOdePolicyImpl::hidden_states(const ParameterBatch& prepared,
                                                              const torch::Tensor& observations) const {
-  const double h = 1.0 / static_cast<double>(flow_steps_);
-  const torch::Tensor& flow = prepared["flow"];
-  const auto bias = prepared["bias"].unsqueeze(1);
-  std::vector<torch::Tensor> states{input_transposed()
-                                        ? torch::bmm(observations, prepared["input_frame"])
-                                        : torch::bmm(observations, prepared["omega_in"].transpose(1, 2))};
-  for (int64_t i = 0; i < flow_steps_; ++i) {
-    const auto& x = states.back();
-    states.push_back(x + h * torch::abs(torch::baddbmm(bias, x, flow.select(1, i).transpose(1, 2))));
-  }
-  return states;
+  const auto start = input_transposed() ? torch::bmm(observations, prepared["input_frame"])
+                                        : torch::bmm(observations, prepared["omega_in"].transpose(1, 2));
+  return absolute_euler_flow(start, prepared["flow"], prepared["bias"], flow_step());
 }
 
 torch::Tensor OdeToOdePolicyImpl::act(const ParameterBatch& prepared, const torch::Tensor& observations) const {

@@ -39,8 +39,10 @@ class OdeToOdePolicyImpl : public PolicyImpl {
   OdeToOdePolicyImpl(int64_t observation_size, int64_t action_size, int64_t hidden_size, int64_t flow_steps,
                      const c10::optional<at::Generator>& generator);
 
-  // b_ψ(t, W): skew-symmetric (K, n, n) for K parameter copies and weights W (K, n, n).
-  virtual torch::Tensor flow_generator(const ParameterBatch& parameters, double t, const torch::Tensor& W) const = 0;
+  // W₁, …, W_N (K, N, n, n) for K parameter copies: orthogonal_flow from flow_start with
+  // the variant's b_ψ.
+  virtual torch::Tensor weight_flow(const ParameterBatch& parameters) const = 0;
+  double flow_step() const { return 1.0 / static_cast<double>(flow_steps_); }
 
   ParameterBatch derive(const ParameterBatch& parameters) const override;
   torch::Tensor act(const ParameterBatch& prepared, const torch::Tensor& observations) const override;

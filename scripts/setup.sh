@@ -14,9 +14,11 @@ cd "$(dirname "$0")/.."
 # libgl-dev, libopengl-dev: that package also calls find_dependency(OpenGL) at configure time.
 # libmujoco-samples: the Control Suite humanoid model of the humanoid_stand environment.
 # libopenmpi-dev, openmpi-bin: ES and zeroth-order runs across ranks (mpirun).
+# zlib1g-dev, dataset-fashion-mnist: the supervised ODEtoODE image classifiers' data.
 packages=(build-essential cmake git libtorch-dev libeigen3-dev nlohmann-json3-dev libgtest-dev
           libcli11-dev libmujoco-dev libmujoco-samples libqhull-dev libgl-dev libopengl-dev
-          python3-matplotlib libopenblas0-pthread libopenmpi-dev openmpi-bin)
+          python3-matplotlib libopenblas0-pthread libopenmpi-dev openmpi-bin zlib1g-dev
+          dataset-fashion-mnist)
 build_dir=build
 while (($#)); do
   case "$1" in

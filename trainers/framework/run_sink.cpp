@@ -36,7 +36,9 @@ void DirectorySink::log(int64_t step, double time_s, const nlohmann::json& metri
 
 std::optional<std::string> DirectorySink::checkpoint_path() const { return path_of("checkpoint.pt"); }
 
-void DirectorySink::save_policy(const torch::jit::Module& policy) { save_script_module(policy, path_of("policy.pt")); }
+void DirectorySink::save_module(const std::string& name, const torch::jit::Module& module) {
+  save_script_module(module, path_of(name));
+}
 
 void DirectorySink::write_text(const std::string& name, const std::string& text) {
   write_text_atomically(path_of(name), text);

@@ -28,7 +28,8 @@ class RunSink {
   virtual void log(int64_t step, double time_s, const nlohmann::json& metrics);
   // Where checkpoints go; none when the sink cannot resume a run.
   virtual std::optional<std::string> checkpoint_path() const = 0;
-  virtual void save_policy(const torch::jit::Module& policy) = 0;
+  // A trained model as TorchScript, by file name (policy.pt, model.pt).
+  virtual void save_module(const std::string& name, const torch::jit::Module& module) = 0;
   // A table or other text output, by file name.
   virtual void write_text(const std::string& name, const std::string& text) = 0;
   virtual void write_summary(const nlohmann::json& summary) = 0;
@@ -56,7 +57,7 @@ class DirectorySink : public RunSink {
   void open_metrics(int64_t keep_through_step) override;
   void log(int64_t step, double time_s, const nlohmann::json& metrics) override;
   std::optional<std::string> checkpoint_path() const override;
-  void save_policy(const torch::jit::Module& policy) override;
+  void save_module(const std::string& name, const torch::jit::Module& module) override;
   void write_text(const std::string& name, const std::string& text) override;
   void write_summary(const nlohmann::json& summary) override;
   Child child(const std::string& name, const nlohmann::json& config, bool resume) override;
@@ -73,7 +74,7 @@ class MemorySink : public RunSink {
  public:
   void open_metrics(int64_t keep_through_step) override;
   std::optional<std::string> checkpoint_path() const override { return std::nullopt; }
-  void save_policy(const torch::jit::Module& policy) override { policy_ = policy; }
+  void save_module(const std::string&, const torch::jit::Module& module) override { policy_ = module; }
   void write_text(const std::string& name, const std::string& text) override { texts_[name] = text; }
   void write_summary(const nlohmann::json& summary) override { summary_ = summary; }
   Child child(const std::string& name, const nlohmann::json& config, bool resume) override;
@@ -96,7 +97,7 @@ class ReplicaSink : public RunSink {
   void open_metrics(int64_t) override {}
   void log(int64_t, double, const nlohmann::json&) override {}
   std::optional<std::string> checkpoint_path() const override { return std::nullopt; }
-  void save_policy(const torch::jit::Module&) override {}
+  void save_module(const std::string&, const torch::jit::Module&) override {}
   void write_text(const std::string&, const std::string&) override {}
   void write_summary(const nlohmann::json&) override {}
   Child child(const std::string&, const nlohmann::json&, bool) override { return {std::make_unique<ReplicaSink>(), false}; }

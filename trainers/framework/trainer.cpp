@@ -27,6 +27,16 @@ Trainer::Trainer(ConfigReader& config, torch::Device device, int64_t default_ste
       check_every_(config.integer("check_every", 10, 0)),
       generator_(make_generator(seed_)) {}
 
+Trainer::Trainer(ConfigReader& config, torch::Device device, StepsSetInPrepare)
+    : device_(device),
+      steps_(0),
+      seed_(static_cast<uint64_t>(config.integer("seed", 0, 0))),
+      eval_every_(config.integer("eval_every", 0, 0)),
+      checkpoint_every_(config.integer("checkpoint_every", 100, 0)),
+      log_every_(config.integer("log_every", 1, 1)),
+      check_every_(config.integer("check_every", 10, 0)),
+      generator_(make_generator(seed_)) {}
+
 void Trainer::save_checkpoint(const std::string& path, int64_t step, double elapsed_s) const {
   torch::serialize::OutputArchive archive;
   write_scalars(archive, {{"step", step}, {"elapsed_s", elapsed_s}});
@@ -139,7 +149,7 @@ nlohmann::json Trainer::run(RunSink& sink, bool resume, bool quiet) {
   if (!result.contains("steps")) result["steps"] = steps_;  // a trainer that stops early says how far it got
   result["wall_time_s"] = elapsed();
   if (checkpoint) save_checkpoint(checkpoint_path, steps_, elapsed());
-  if (const auto module = policy()) sink.save_policy(*module);
+  if (const auto module = policy()) sink.save_module(exported_file(), *module);
   return result;
 }
 

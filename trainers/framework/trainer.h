@@ -26,6 +26,10 @@ class RunSink;
 class Trainer {
  public:
   Trainer(ConfigReader& config, torch::Device device, int64_t default_steps);
+  // For a trainer whose step count follows from other keys (epochs of a dataset): the
+  // "steps" key is not read, and prepare() calls set_steps().
+  struct StepsSetInPrepare {};
+  Trainer(ConfigReader& config, torch::Device device, StepsSetInPrepare);
   virtual ~Trainer() = default;
 
   // Everything that can still reject the input (sampling, initial gains, annealing),
@@ -51,8 +55,11 @@ class Trainer {
   virtual nlohmann::json summary() = 0;
   virtual void save_state(torch::serialize::OutputArchive& archive) const = 0;
   virtual void load_state(torch::serialize::InputArchive& archive) = 0;
-  // The trained policy as TorchScript, written to policy.pt (none by default).
+  // The trained policy (or model) as TorchScript, written to exported_file() (none by default).
   virtual std::optional<torch::jit::Module> policy() const { return std::nullopt; }
+  virtual std::string exported_file() const { return "policy.pt"; }
+  void set_steps(int64_t steps) { steps_ = steps; }
+
   // True once the run cannot go on (e.g. it diverged): the loop evaluates, logs and ends
   // after the current step, and the summary reports why.
   virtual bool stopped_early() const { return false; }

@@ -1,0 +1,45 @@
+#include "modules/dense_layers.h"
+
+#include "src/config/config_reader.h"
+#include "src/error.h"
+#include "src/seeding.h"
+
+#include <cmath>
+#include <sstream>
+
+namespace diffctl {
+
+DenseLayersOptions DenseLayersOptions::from_config(ConfigReader& reader, int64_t width) {
+  DenseLayersOptions options(width);
+  options.depth(reader.integer("depth", options.depth(), 1));
+  return options;
+}
+
+DenseLayersImpl::DenseLayersImpl(const DenseLayersOptions& options_, std::optional<at::Generator> generator)
+    : options(options_) {
+  const int64_t n = options.width(), L = options.depth();
+  if (n < 1 || L < 1) throw InputError("dense layers: expected width and depth >= 1");
+  const double bound = 1.0 / std::sqrt(static_cast<double>(n));  // torch::nn::Linear's
+  const auto source = generator_or_global(generator);
+  layer_weight = register_manifold_parameter(
+      "layer_weight", torch::rand({L, n, n}, source, torch::kFloat64) * (2 * bound) - bound, Manifold::free);
+  layer_bias = register_manifold_parameter(
+      "layer_bias", torch::rand({L, n}, source, torch::kFloat64) * (2 * bound) - bound, Manifold::free);
+}
+
+torch::Tensor DenseLayersImpl::forward(const torch::Tensor& x) {
+  torch::Tensor state = x;
+  for (int64_t l = 0; l < options.depth(); ++l) state = torch::relu(torch::addmm(layer_bias[l], state, layer_weight[l].t()));
+  return state;
+}
+
+std::string DenseLayersImpl::export_to(torch::jit::Module& module) const {
+  module.register_buffer("flow_weights", layer_weight.detach().clone());
+  module.register_buffer("flow_bias", layer_bias.detach().clone());
+  std::ostringstream lines;
+  lines << "    for i in range(" << options.depth() << "):\n"
+        << "        x = torch.relu(torch.addmm(self.flow_bias[i], x, self.flow_weights[i].t()))\n";
+  return lines.str();
+}
+
+}  // namespace diffctl
