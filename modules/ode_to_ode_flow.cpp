@@ -48,14 +48,12 @@ torch::Tensor OdeToOdeFlowImpl::weights() const {
   return orthogonal_flow(flow_start.unsqueeze(0), G - G.transpose(-1, -2), step).squeeze(0);
 }
 
-std::vector<torch::Tensor> OdeToOdeFlowImpl::states(const torch::Tensor& x) const {
-  auto states = absolute_euler_flow(x.unsqueeze(0), weights().unsqueeze(0), bias.unsqueeze(0),
-                                    1.0 / static_cast<double>(options.flow_steps()));
-  for (auto& state : states) state = state.squeeze(0);
-  return states;
+torch::Tensor OdeToOdeFlowImpl::forward(const torch::Tensor& x) {
+  return absolute_euler_flow(x.unsqueeze(0), weights().unsqueeze(0), bias.unsqueeze(0),
+                             1.0 / static_cast<double>(options.flow_steps()))
+      .back()
+      .squeeze(0);
 }
-
-torch::Tensor OdeToOdeFlowImpl::forward(const torch::Tensor& x) { return states(x).back(); }
 
 std::string OdeToOdeFlowImpl::export_to(torch::jit::Module& module) const {
   torch::NoGradGuard no_grad;

@@ -36,8 +36,6 @@ class OdeToOdeFlowImpl : public HiddenFlowImpl {
   std::string export_to(torch::jit::Module& module) const override;
   // W₁, …, W_N as (N, w, w).
   torch::Tensor weights() const;
-  // The states x₀, …, x_N (each (B, w)): the graph Lemma 4.1 is about.
-  std::vector<torch::Tensor> states(const torch::Tensor& x) const;
 
   OdeToOdeFlowOptions options;
   torch::Tensor flow_start, bias, gate_coefficients, gate_in_weight, gate_in_bias, gate_out;

@@ -10,6 +10,8 @@
 namespace diffctl {
 namespace {
 
+using testing::TensorsNear;
+
 TEST(RandomLcs, DrawsSystemsWithPMatrixContactsFromTheSeed) {
   const RandomLcsOptions options;
   for (uint64_t seed = 0; seed < 5; ++seed) {
