@@ -17,16 +17,6 @@
 
 namespace diffctl {
 
-Trainer::Trainer(ConfigReader& config, torch::Device device, int64_t default_steps)
-    : device_(device),
-      steps_(config.integer("steps", default_steps, 0)),
-      seed_(static_cast<uint64_t>(config.integer("seed", 0, 0))),
-      eval_every_(config.integer("eval_every", 0, 0)),
-      checkpoint_every_(config.integer("checkpoint_every", 100, 0)),
-      log_every_(config.integer("log_every", 1, 1)),
-      check_every_(config.integer("check_every", 10, 0)),
-      generator_(make_generator(seed_)) {}
-
 Trainer::Trainer(ConfigReader& config, torch::Device device, StepsSetInPrepare)
     : device_(device),
       steps_(0),
@@ -36,6 +26,11 @@ Trainer::Trainer(ConfigReader& config, torch::Device device, StepsSetInPrepare)
       log_every_(config.integer("log_every", 1, 1)),
       check_every_(config.integer("check_every", 10, 0)),
       generator_(make_generator(seed_)) {}
+
+Trainer::Trainer(ConfigReader& config, torch::Device device, int64_t default_steps)
+    : Trainer(config, device, StepsSetInPrepare{}) {
+  steps_ = config.integer("steps", default_steps, 0);
+}
 
 void Trainer::save_checkpoint(const std::string& path, int64_t step, double elapsed_s) const {
   torch::serialize::OutputArchive archive;
