@@ -11,6 +11,9 @@
   metrics against the step (for es_train: the evaluation return against env steps).
 - An es_compare run (curves.csv): curves.png, each run's evaluation return against env steps,
   mean +- sd over seeds (ode-to-ode.md, Figure 2).
+- A supervised_compare run (table.csv): table.png, test accuracy per corruption (rows) and
+  model (columns) as a heat map, mean +- sd over seeds, the best of each row boxed
+  (ode-to-ode.md, Tables 1-2).
 - A value_sweep run (figure2.csv, figure3.csv): figure2.png, the final residual against the
   reward offset per domain and parameterization, and figure3.png, the implicit final residual
   against eta per offset, mean +- sd over seeds (implicit-value-estimators.md, Figures 2-3);
@@ -119,6 +122,39 @@ def plot_es_comparison(run_dir: Path) -> Path:
     axis.set(xlabel="environment steps", ylabel="evaluation return" + (f" (mean +- sd, {seeds} seeds)" if seeds else ""),
              title=run_dir.name)
     return save_figure(figure, (axis,), run_dir / "curves.png")
+
+
+def plot_accuracy_table(run_dir: Path) -> Path:
+    rows = list(csv.DictReader(open(run_dir / "table.csv")))
+    models = list(dict.fromkeys(row["model"] for row in rows))
+    corruptions = list(dict.fromkeys(row["corruption"] for row in rows))
+    cell = {(row["model"], row["corruption"]): (float(row["accuracy_mean"]), float(row["accuracy_sd"])) for row in rows}
+    figure, axis = plt.subplots(figsize=(1.3 * len(models) + 2.5, 0.55 * len(corruptions) + 1.8))
+    # Each row is coloured on its own scale: the corruptions' accuracies differ by far more than the models'.
+    shades = []
+    for corruption in corruptions:
+        means = [cell[(model, corruption)][0] for model in models]
+        low, high = min(means), max(means)
+        shades.append([(m - low) / (high - low) if high > low else 1.0 for m in means])
+    axis.imshow(shades, cmap="viridis", aspect="auto", vmin=0.0, vmax=1.0)
+    for r, corruption in enumerate(corruptions):
+        best = max(round(cell[(model, corruption)][0], 2) for model in models)
+        for c, model in enumerate(models):
+            mean, sd = cell[(model, corruption)]
+            is_best = round(mean, 2) == best
+            axis.text(c, r, f"{mean:.2f}\n+-{sd:.2f}", ha="center", va="center", fontsize=7,
+                      color="black" if shades[r][c] > 0.6 else "white", fontweight="bold" if is_best else "normal")
+            if is_best:
+                axis.add_patch(plt.Rectangle((c - 0.5, r - 0.5), 1, 1, fill=False, edgecolor="red", linewidth=2))
+    axis.set_xticks(range(len(models)), models, rotation=30, ha="right")
+    axis.set_yticks(range(len(corruptions)), corruptions)
+    seeds = rows[0]["seeds"] if rows else "?"
+    axis.set_title(f"{run_dir.name}: test accuracy (%), mean +- sd over {seeds} seeds; best per row boxed")
+    figure.tight_layout()
+    output = run_dir / "table.png"
+    figure.savefig(output, dpi=120)
+    plt.close(figure)
+    return output
 
 
 def plot_learning_curve(run_dir: Path) -> Path:
@@ -306,6 +342,8 @@ def main(arguments):
             print(plot_scaling(run_dir))
         elif (run_dir / "curves.csv").exists():
             print(plot_es_comparison(run_dir))
+        elif (run_dir / "table.csv").exists():
+            print(plot_accuracy_table(run_dir))
         elif (run_dir / "comparison.csv").exists():
             print(plot_comparison(run_dir))
         elif (run_dir / "figure2.csv").exists():
@@ -317,7 +355,7 @@ def main(arguments):
         elif (run_dir / "metrics.jsonl").exists():
             print(plot_learning_curve(run_dir))
         else:
-            print(f"plot_runs.py: {run_dir}: no curves.csv, scaling.csv, comparison.csv, figure2.csv, smoothing.csv, "
+            print(f"plot_runs.py: {run_dir}: no curves.csv, table.csv, scaling.csv, comparison.csv, figure2.csv, smoothing.csv, "
                   "diagnostics.csv "
                   "or metrics.jsonl", file=sys.stderr)
             return 2

@@ -3,6 +3,7 @@
 #include "data/images/idx_dataset.h"
 #include "data/images/image_corruption.h"
 
+#include <array>
 #include <memory>
 #include <string>
 #include <utility>
@@ -19,6 +20,9 @@ struct CorruptedImageBenchmarkOptions {
   std::vector<Corruption> corruptions = table1_corruptions();
   uint64_t corruption_seed = 0;  // every model is tested on the same corrupted images
 
+  // The config keys from_config reads.
+  static constexpr std::array<const char*, 5> kConfigKeys{"data_dir", "train_images", "test_images", "corruptions",
+                                                          "corruption_seed"};
   // Reads data_dir, train_images, test_images, corruptions (names), corruption_seed.
   static CorruptedImageBenchmarkOptions from_config(ConfigReader& reader);
 };

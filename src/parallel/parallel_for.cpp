@@ -41,12 +41,13 @@ std::atomic<int64_t> kernel_threads{std::max<int64_t>(1, std::thread::hardware_c
 
 int64_t compute_threads() { return kernel_threads.load(); }
 
-void use_one_compute_thread_per_worker() {
-  kernel_threads = 1;
-  at::set_num_threads(1);
-  // OpenBLAS (Debian's fast BLAS alternative) keeps a thread pool of its own.
+void set_compute_threads(int64_t threads) {
+  kernel_threads = std::max<int64_t>(threads, 1);
+  at::set_num_threads(static_cast<int>(kernel_threads));
+  // OpenBLAS (Debian's fast BLAS alternative) keeps a thread pool of its own: left at the
+  // machine's cores it spins beside LibTorch's threads (twice the time of one thread).
   if (auto set_threads = reinterpret_cast<void (*)(int)>(dlsym(RTLD_DEFAULT, "openblas_set_num_threads"))) {
-    set_threads(1);
+    set_threads(static_cast<int>(kernel_threads));
   }
 }
 

@@ -10,13 +10,13 @@ namespace diffctl {
 // rethrown as it was thrown (an InputError stays an InputError).
 void parallel_for(int64_t count, int64_t threads, const std::function<void(int64_t index, int64_t worker)>& task);
 
-// One LibTorch intra-op thread, one OpenBLAS thread and one thread for diffctl's own
-// data-parallel kernels for this process: callers that run their own worker threads keep
-// them from competing for the cores.
-void use_one_compute_thread_per_worker();
+// `threads` LibTorch intra-op threads, OpenBLAS threads and threads for diffctl's own
+// data-parallel kernels, for this process. Callers that run their own worker threads set 1,
+// which keeps the workers from competing for the cores.
+void set_compute_threads(int64_t threads);
 
 // Threads diffctl's own data-parallel kernels (e.g. the small Lyapunov kernel) may use: the
-// machine's hardware threads, or 1 after use_one_compute_thread_per_worker. (LibTorch's
+// machine's hardware threads, or what set_compute_threads last set. (LibTorch's
 // inline at::parallel_for runs serially in code built without OpenMP, so those kernels
 // use parallel_for above.)
 int64_t compute_threads();

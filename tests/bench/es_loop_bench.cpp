@@ -62,7 +62,7 @@ nlohmann::json es_summary(const std::string& env_name, int64_t threads, int iter
 int main(int argc, char** argv) {
   const bool quick = argc > 1 && std::strcmp(argv[1], "--quick") == 0;
   const int iterations = quick ? 2 : 10;
-  use_one_compute_thread_per_worker();
+  set_compute_threads(1);
   std::printf("ISO-ODEtoODE n=16 N=25, %lld antithetic pairs x %lld steps per iteration, %d iterations\n",
               static_cast<long long>(kDirections), static_cast<long long>(kHorizon), iterations);
   std::printf("%-13s %7s %13s %15s %9s %17s %9s %16s\n", "task", "threads", "raw steps/s", "rollout steps/s",

@@ -26,7 +26,7 @@ namespace {
 using namespace diffctl;
 
 int run_case(const std::string& env, int64_t threads, int64_t iterations) {
-  use_one_compute_thread_per_worker();
+  set_compute_threads(1);
   const nlohmann::json summary = bench::train_es_in_memory({{"env", env},
                                                              {"policy", "iso_ode_to_ode"},
                                                              {"policy_options", {{"hidden_size", 16}}},

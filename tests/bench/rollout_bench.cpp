@@ -81,7 +81,7 @@ PolicyRate policy_steps_per_second(const std::string& env_name, const PolicyImpl
 int main(int argc, char** argv) {
   const bool quick = argc > 1 && std::strcmp(argv[1], "--quick") == 0;
   const int repetitions = quick ? 3 : 30;
-  use_one_compute_thread_per_worker();
+  set_compute_threads(1);
   bool identical = true;
   // The raw Pendulum step is ~30 ns, so its raw loop runs 20 times as long to be timed.
   for (const auto& [env_name, raw_factor, repetitions] :

@@ -11,12 +11,12 @@
 #include "src/error.h"
 #include "src/parallel/communicator.h"
 #include "src/training/json_number.h"
+#include "src/training/mean_sd.h"
 #include "trainers/es/es_trainer.h"
 #include "trainers/framework/experiment.h"
 #include "trainers/framework/run_sink.h"
 
 #include <chrono>
-#include <cmath>
 #include <iostream>
 #include <map>
 #include <sstream>
@@ -24,20 +24,8 @@
 namespace {
 
 using diffctl::InputError;
-
-struct MeanSd {
-  double mean = 0.0, sd = 0.0;
-};
-
-MeanSd mean_sd(const std::vector<double>& values) {
-  MeanSd result;
-  for (double value : values) result.mean += value / values.size();
-  if (values.size() > 1) {
-    for (double value : values) result.sd += (value - result.mean) * (value - result.mean) / (values.size() - 1);
-    result.sd = std::sqrt(result.sd);
-  }
-  return result;
-}
+using diffctl::MeanSd;
+using diffctl::mean_sd;
 
 class EsCompare : public diffctl::Experiment {
  public:

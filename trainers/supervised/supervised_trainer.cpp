@@ -3,6 +3,7 @@
 #include "modules/hidden_flow_registry.h"
 #include "src/config/config_reader.h"
 #include "src/error.h"
+#include "src/parallel/parallel_for.h"
 #include "src/random/counter_random.h"
 #include "src/seeding.h"
 #include "trainers/framework/checkpoint_scalars.h"
@@ -26,7 +27,7 @@ SupervisedTrainer::SupervisedTrainer(ConfigReader& config, torch::Device device,
     : Trainer(config, device, StepsSetInPrepare{}),
       data_options_(CorruptedImageBenchmarkOptions::from_config(config)),
       benchmark_(std::move(benchmark)),
-      model_name_(config.string("model", "odetoode")),
+      model_name_(config.choice("model", "odetoode", hidden_flow_names())),
       dtype_(config.choice("dtype", "float32", {"float32", "float64"}) == "float64" ? torch::kFloat64 : torch::kFloat32),
       epochs_(config.integer("epochs", 5, 1)),
       batch_size_(config.integer("batch_size", 128, 1)),
@@ -52,7 +53,7 @@ void SupervisedTrainer::prepare() {
   if (!benchmark_) benchmark_ = load_corrupted_image_benchmark(data_options_);
   batches_per_epoch_ = (benchmark_->train.size() + batch_size_ - 1) / batch_size_;
   set_steps(epochs_ * batches_per_epoch_);
-  if (threads_ > 0) at::set_num_threads(static_cast<int>(threads_));
+  if (threads_ > 0) set_compute_threads(threads_);
 }
 
 torch::Tensor SupervisedTrainer::pixels(const torch::Tensor& images) const {

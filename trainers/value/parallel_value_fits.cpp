@@ -18,7 +18,7 @@ void check_value_fit_config(const nlohmann::json& config) {
 
 std::vector<nlohmann::json> run_value_fits_in_parallel(const std::vector<nlohmann::json>& configs, int64_t workers,
                                                        bool progress) {
-  use_one_compute_thread_per_worker();
+  set_compute_threads(1);
   std::vector<nlohmann::json> summaries(configs.size());
   std::atomic<size_t> done{0};
   parallel_for(static_cast<int64_t>(configs.size()), workers, [&](int64_t i, int64_t) {
