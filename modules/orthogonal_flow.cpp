@@ -1,16 +1,18 @@
 #include "modules/orthogonal_flow.h"
 
-#include <torch/linalg.h>
+#include "src/linalg/taylor_matrix_exp.h"
 
 #include <vector>
 
 namespace diffctl {
 
 torch::Tensor orthogonal_flow(const torch::Tensor& start, const torch::Tensor& generators, double step) {
-  const torch::Tensor factors = torch::linalg::matrix_exp(step * generators);
+  const torch::Tensor factors = taylor_matrix_exp(step * generators);
   std::vector<torch::Tensor> flow;
   torch::Tensor W = start;
-  for (int64_t i = 0; i < factors.size(1); ++i) flow.push_back(W = W.matmul(factors.select(1, i)));
+  // unbind, not select in the loop: N selects would each backpropagate a zero-filled
+  // (K, N, n, n) gradient, quadratic in N.
+  for (const auto& factor : factors.unbind(1)) flow.push_back(W = W.matmul(factor));
   return torch::stack(flow, 1);
 }
 
@@ -19,7 +21,7 @@ torch::Tensor orthogonal_flow(const torch::Tensor& start,
                               int64_t steps, double step) {
   std::vector<torch::Tensor> flow;
   torch::Tensor W = start;
-  for (int64_t i = 0; i < steps; ++i) flow.push_back(W = W.matmul(torch::linalg::matrix_exp(step * generator(i, W))));
+  for (int64_t i = 0; i < steps; ++i) flow.push_back(W = W.matmul(taylor_matrix_exp(step * generator(i, W))));
   return torch::stack(flow, 1);
 }
 
