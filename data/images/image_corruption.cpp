@@ -193,6 +193,63 @@ GreyImage dotted_line(const GreyImage& image, CounterRandom& random) {
 
 }  // namespace
 
+// Canny's edge detector on x/255 (MNIST-C: skimage's canny at its defaults): Gaussian σ = 1,
+// Sobel gradients (scipy's, mirrored edges), non-maximum suppression across the gradient
+// direction (quantised to 0°, 45°, 90°, 135°), hysteresis between 0.1 and 0.2 with
+// 8-connected linking; the border pixels are never edges. Edges become 255, the rest 0.
+GreyImage canny_edges(const GreyImage& image) {
+  GreyImage scaled;
+  for (int i = 0; i < kSide * kSide; ++i) scaled[i] = image[i] / 255.0;
+  const GreyImage smooth = gaussian_filter(scaled, 1.0);
+  auto at = [&](int row, int column) {
+    auto mirrored = [](int index) { return index < 0 ? -index - 1 : (index >= kSide ? 2 * kSide - index - 1 : index); };
+    return smooth[mirrored(row) * kSide + mirrored(column)];
+  };
+  GreyImage magnitude{}, down{}, across{};  // down: d/drow, across: d/dcolumn
+  for (int r = 0; r < kSide; ++r) {
+    for (int c = 0; c < kSide; ++c) {
+      const double d = (at(r + 1, c - 1) + 2 * at(r + 1, c) + at(r + 1, c + 1)) - (at(r - 1, c - 1) + 2 * at(r - 1, c) + at(r - 1, c + 1));
+      const double a = (at(r - 1, c + 1) + 2 * at(r, c + 1) + at(r + 1, c + 1)) - (at(r - 1, c - 1) + 2 * at(r, c - 1) + at(r + 1, c - 1));
+      down[r * kSide + c] = d;
+      across[r * kSide + c] = a;
+      magnitude[r * kSide + c] = std::hypot(d, a);
+    }
+  }
+  constexpr double kLow = 0.1, kHigh = 0.2;
+  std::array<int, kSide * kSide> label{};  // 0: no edge, 1: weak, 2: strong
+  for (int r = 1; r < kSide - 1; ++r) {
+    for (int c = 1; c < kSide - 1; ++c) {
+      const double m = magnitude[r * kSide + c];
+      if (m < kLow) continue;
+      // The neighbours along the gradient: its angle in [0°, 180°) to the nearest 45°.
+      double angle = std::atan2(down[r * kSide + c], across[r * kSide + c]) * 180.0 / M_PI;
+      if (angle < 0) angle += 180.0;
+      const int sector = static_cast<int>(std::floor((angle + 22.5) / 45.0)) % 4;
+      static constexpr int kRowStep[4] = {0, 1, 1, 1}, kColumnStep[4] = {1, 1, 0, -1};
+      const int dr = kRowStep[sector], dc = kColumnStep[sector];
+      if (m < magnitude[(r + dr) * kSide + c + dc] || m < magnitude[(r - dr) * kSide + c - dc]) continue;
+      label[r * kSide + c] = m >= kHigh ? 2 : 1;
+    }
+  }
+  std::vector<int> pending;
+  for (int i = 0; i < kSide * kSide; ++i) if (label[i] == 2) pending.push_back(i);
+  while (!pending.empty()) {  // weak edges 8-connected to a strong one become strong
+    const int i = pending.back();
+    pending.pop_back();
+    for (int dr = -1; dr <= 1; ++dr) {
+      for (int dc = -1; dc <= 1; ++dc) {
+        const int r = i / kSide + dr, c = i % kSide + dc;
+        if (r < 0 || r >= kSide || c < 0 || c >= kSide || label[r * kSide + c] != 1) continue;
+        label[r * kSide + c] = 2;
+        pending.push_back(r * kSide + c);
+      }
+    }
+  }
+  GreyImage edges{};
+  for (int i = 0; i < kSide * kSide; ++i) edges[i] = label[i] == 2 ? 255.0 : 0.0;
+  return edges;
+}
+
 std::vector<Corruption> table1_corruptions() {
   return {Corruption::identity,   Corruption::dotted_line, Corruption::spatter,     Corruption::stripe,
           Corruption::translate,  Corruption::rotate,      Corruption::scale,       Corruption::shear,
@@ -223,6 +280,7 @@ GreyImage corrupt(Corruption corruption, const GreyImage& image, CounterRandom& 
     case Corruption::stripe: return stripe(image);
     case Corruption::spatter: return spatter(image, random);
     case Corruption::dotted_line: return dotted_line(image, random);
+    case Corruption::canny_edges: return canny_edges(image);
   }
   throw Error("corrupt: unknown corruption");
 }

@@ -3,7 +3,10 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
+#include <tuple>
+#include <vector>
 
 namespace diffctl {
 namespace {
@@ -28,6 +31,46 @@ std::pair<double, double> centre_of_mass(const GreyImage& image) {
     }
   }
   return {row_moment / mass, column_moment / mass};
+}
+
+// A bright square's edges: on its outline (within a pixel of it), continuous along each side,
+// binary; a blank image and the square's flat interior have none.
+TEST(ImageCorruption, CannyEdgesOutlineASquareAndNothingElse) {
+  GreyImage square{};
+  for (int row = 8; row <= 19; ++row) {
+    for (int column = 8; column <= 19; ++column) square[row * 28 + column] = 255.0;
+  }
+  CounterRandom random(0);
+  const GreyImage edges = corrupt(Corruption::canny_edges, square, random);
+  auto distance_to_outline = [](int row, int column) {  // Chebyshev distance to the square's boundary band
+    const int outside = std::max({8 - row, row - 19, 8 - column, column - 19});
+    const int inside = std::min({row - 8, 19 - row, column - 8, 19 - column});
+    return outside > 0 ? outside - 1 : inside;  // 0 on the pixels either side of the intensity step
+  };
+  int on_outline = 0;
+  for (int row = 0; row < 28; ++row) {
+    for (int column = 0; column < 28; ++column) {
+      const double value = edges[row * 28 + column];
+      EXPECT_TRUE(value == 0.0 || value == 255.0);
+      if (value == 255.0) {
+        EXPECT_LE(distance_to_outline(row, column), 1) << row << ", " << column;
+        ++on_outline;
+      }
+    }
+  }
+  // Each side's middle has an edge pixel within a pixel of the step, on every row or column.
+  for (int k = 10; k <= 17; ++k) {
+    for (const auto& [row, column, row_step, column_step] :
+         std::vector<std::tuple<int, int, int, int>>{{k, 7, 0, 1}, {k, 19, 0, 1}, {7, k, 1, 0}, {19, k, 1, 0}}) {
+      bool found = false;
+      for (int d = -1; d <= 2; ++d) found = found || edges[(row + d * row_step) * 28 + column + d * column_step] == 255.0;
+      EXPECT_TRUE(found) << row << ", " << column;
+    }
+  }
+  EXPECT_GE(on_outline, 4 * 8);
+  const GreyImage blank{};
+  const GreyImage none = corrupt(Corruption::canny_edges, blank, random);
+  for (const double value : none) EXPECT_EQ(value, 0.0);
 }
 
 TEST(ImageCorruption, StripeIsAnInvolutionThatInvertsOnlyItsColumns) {
