@@ -13,6 +13,7 @@
 #include "src/training/json_number.h"
 #include "src/training/mean_sd.h"
 #include "trainers/es/es_trainer.h"
+#include "trainers/framework/compared_runs.h"
 #include "trainers/framework/experiment.h"
 #include "trainers/framework/run_sink.h"
 
@@ -29,25 +30,10 @@ using diffctl::mean_sd;
 
 class EsCompare : public diffctl::Experiment {
  public:
-  EsCompare(diffctl::ConfigReader& config, torch::Device device) : device_(device) {
-    seeds_ = config.integer("seeds", 3, 1, 1000);
-    first_seed_ = config.integer("seed", 0, 0);
-    const nlohmann::json common = config.value("common", nlohmann::json::object());
-    const nlohmann::json runs = config.value("runs", nlohmann::json::object());
-    if (!common.is_object()) throw InputError("common: expected an object of es_train keys");
-    if (!runs.is_object() || runs.empty()) {
-      throw InputError("runs: expected an object {name: {es_train keys}, ...} with at least one run");
-    }
-    for (const auto& run : runs.items()) {
-      if (!run.value().is_object()) throw InputError("runs." + run.key() + ": expected an object of es_train keys");
-      nlohmann::json merged = common;
-      merged.update(run.value());
-      if (merged.contains("seed")) throw InputError("runs." + run.key() + ": the seeds come from seed and seeds");
-      names_.push_back(run.key());
-      configs_.push_back(merged);
-    }
+  EsCompare(diffctl::ConfigReader& config, torch::Device device)
+      : device_(device), runs_(diffctl::ComparedRuns::from_config(config, "es_train")) {
     // Every run's config is checked now, before any run directory exists.
-    for (size_t i = 0; i < names_.size(); ++i) trainer_for(i, first_seed_);
+    for (size_t i = 0; i < runs_.names.size(); ++i) trainer_for(i, runs_.first_seed);
   }
 
   nlohmann::json run(diffctl::RunSink& sink, bool resume, bool quiet) override {
@@ -55,18 +41,16 @@ class EsCompare : public diffctl::Experiment {
     std::ostringstream csv;
     csv.precision(10);
     csv << "run,step,env_steps,eval_return_mean,eval_return_sd,seeds\n";
-    nlohmann::json summary = {{"runs", names_}, {"seeds", seeds_}};
-    for (size_t i = 0; i < names_.size(); ++i) {
+    nlohmann::json summary = {{"runs", runs_.names}, {"seeds", runs_.seeds}};
+    for (size_t i = 0; i < runs_.names.size(); ++i) {
       std::map<int64_t, std::vector<double>> returns, env_steps;  // by evaluation step, over seeds
       std::vector<double> finals, bests, steps_done, times;
       int64_t parameters = 0;
-      for (int64_t seed = first_seed_; seed < first_seed_ + seeds_; ++seed) {
-        const std::string name = names_[i] + "-seed" + std::to_string(seed);
+      for (int64_t seed = runs_.first_seed; seed < runs_.first_seed + runs_.seeds; ++seed) {
+        const std::string name = runs_.directory(i, seed);
         auto trainer = trainer_for(i, seed);
         trainer->prepare();
-        nlohmann::json config = configs_[i];
-        config["seed"] = seed;
-        auto child = sink.child(name, config, resume);
+        auto child = sink.child(name, runs_.config(i, seed), resume);
         // Under MPI only the root's run directory knows whether this run had started.
         const bool resumed = diffctl::world().broadcast(child.resumed ? "1" : "0") == "1";
         if (!quiet) std::cerr << name << ":\n";
@@ -87,11 +71,11 @@ class EsCompare : public diffctl::Experiment {
       }
       for (const auto& [step, values] : returns) {
         const MeanSd at_step = mean_sd(values);
-        csv << names_[i] << ',' << step << ',' << mean_sd(env_steps[step]).mean << ',' << at_step.mean << ','
+        csv << runs_.names[i] << ',' << step << ',' << mean_sd(env_steps[step]).mean << ',' << at_step.mean << ','
             << at_step.sd << ',' << values.size() << '\n';
       }
       const MeanSd final_return = mean_sd(finals), best_return = mean_sd(bests);
-      summary[names_[i]] = {{"parameters", parameters},
+      summary[runs_.names[i]] = {{"parameters", parameters},
                             {"final_return_mean", diffctl::finite_or_null(final_return.mean)},
                             {"final_return_sd", diffctl::finite_or_null(final_return.sd)},
                             {"best_return_mean", diffctl::finite_or_null(best_return.mean)},
@@ -106,19 +90,14 @@ class EsCompare : public diffctl::Experiment {
 
  private:
   std::unique_ptr<diffctl::EsTrainer> trainer_for(size_t index, int64_t seed) const {
-    nlohmann::json config = configs_[index];
-    config["seed"] = seed;
-    diffctl::ConfigReader reader(config, "runs." + names_[index]);
+    diffctl::ConfigReader reader(runs_.config(index, seed), "runs." + runs_.names[index]);
     auto trainer = std::make_unique<diffctl::EsTrainer>(reader, device_);
     reader.finish();
     return trainer;
   }
 
   torch::Device device_;
-  int64_t seeds_ = 3;
-  int64_t first_seed_ = 0;
-  std::vector<std::string> names_;
-  std::vector<nlohmann::json> configs_;
+  diffctl::ComparedRuns runs_;
 };
 
 }  // namespace

@@ -16,6 +16,7 @@
 #include "src/error.h"
 #include "src/parallel/parallel_for.h"
 #include "src/training/mean_sd.h"
+#include "trainers/framework/compared_runs.h"
 #include "trainers/framework/experiment.h"
 #include "trainers/framework/run_sink.h"
 #include "trainers/supervised/supervised_trainer.h"
@@ -40,38 +41,27 @@ std::string accuracy_key(Corruption corruption) {
 
 class SupervisedCompare : public diffctl::Experiment {
  public:
-  SupervisedCompare(diffctl::ConfigReader& config, torch::Device device) : device_(device) {
-    seeds_ = config.integer("seeds", 3, 1, 1000);
-    first_seed_ = config.integer("seed", 0, 0);
+  SupervisedCompare(diffctl::ConfigReader& config, torch::Device device)
+      : device_(device), runs_(diffctl::ComparedRuns::from_config(config, "supervised_train")) {
     workers_ = config.integer("workers", 1, 1, 64);
     const nlohmann::json data = config.value("data", nlohmann::json::object());
-    const nlohmann::json common = config.value("common", nlohmann::json::object());
-    const nlohmann::json runs = config.value("runs", nlohmann::json::object());
     if (!data.is_object()) throw InputError("data: expected an object of supervised_train's data keys");
-    if (!common.is_object()) throw InputError("common: expected an object of supervised_train keys");
-    if (!runs.is_object() || runs.empty()) {
-      throw InputError("runs: expected an object {name: {supervised_train keys}, ...} with at least one run");
-    }
     diffctl::ConfigReader data_reader(data, "data");
     data_options_ = diffctl::CorruptedImageBenchmarkOptions::from_config(data_reader);
     data_reader.finish();
-    for (const auto& run : runs.items()) {
-      if (!run.value().is_object()) throw InputError("runs." + run.key() + ": expected an object of supervised_train keys");
-      nlohmann::json merged = common;
-      merged.update(run.value());
-      if (merged.contains("seed")) throw InputError("runs." + run.key() + ": the seeds come from seed and seeds");
+    for (size_t i = 0; i < runs_.names.size(); ++i) {
+      const std::string path = "runs." + runs_.names[i];
+      nlohmann::json& merged = runs_.configs[i];
       for (const char* key : diffctl::CorruptedImageBenchmarkOptions::kConfigKeys) {
-        if (merged.contains(key)) throw InputError("runs." + run.key() + "." + key + ": every run's data come from data");
+        if (merged.contains(key)) throw InputError(path + "." + key + ": every run's data come from data");
       }
       if (workers_ > 1 && merged.value("threads", 0) != 1) {
-        throw InputError("runs." + run.key() + ".threads: expected 1 with workers > 1 (each worker has one core)");
+        throw InputError(path + ".threads: expected 1 with workers > 1 (each worker has one core)");
       }
       merged.update(data);
-      names_.push_back(run.key());
-      configs_.push_back(merged);
     }
     // Every run's config is checked now, before any run directory exists.
-    for (size_t i = 0; i < names_.size(); ++i) trainer_for(i, first_seed_, nullptr);
+    for (size_t i = 0; i < runs_.names.size(); ++i) trainer_for(i, runs_.first_seed, nullptr);
   }
 
   // The data are read (and a missing dataset reported) before any run directory exists.
@@ -87,11 +77,9 @@ class SupervisedCompare : public diffctl::Experiment {
       nlohmann::json summary;
     };
     std::vector<Job> jobs;
-    for (size_t i = 0; i < names_.size(); ++i) {
-      for (int64_t seed = first_seed_; seed < first_seed_ + seeds_; ++seed) {
-        nlohmann::json config = configs_[i];
-        config["seed"] = seed;
-        auto child = sink.child(job_name(i, seed), config, resume);
+    for (size_t i = 0; i < runs_.names.size(); ++i) {
+      for (int64_t seed = runs_.first_seed; seed < runs_.first_seed + runs_.seeds; ++seed) {
+        auto child = sink.child(runs_.directory(i, seed), runs_.config(i, seed), resume);
         jobs.push_back({i, seed, trainer_for(i, seed, benchmark_), std::move(child), {}});
       }
     }
@@ -101,7 +89,7 @@ class SupervisedCompare : public diffctl::Experiment {
       Job& job = jobs[index];
       if (!quiet) {
         std::lock_guard<std::mutex> lock(report);
-        std::cerr << job_name(job.run, job.seed) << (job.child.resumed ? " (resumed)" : "") << ":\n";
+        std::cerr << runs_.directory(job.run, job.seed) << (job.child.resumed ? " (resumed)" : "") << ":\n";
       }
       job.trainer->prepare();
       job.summary = job.trainer->run(*job.child.sink, job.child.resumed, quiet || workers_ > 1);
@@ -109,14 +97,14 @@ class SupervisedCompare : public diffctl::Experiment {
       job.trainer.reset();
       if (!quiet && workers_ > 1) {
         std::lock_guard<std::mutex> lock(report);
-        std::cerr << job_name(job.run, job.seed) << ": clean test accuracy "
+        std::cerr << runs_.directory(job.run, job.seed) << ": clean test accuracy "
                   << job.summary.at("clean_test_accuracy").get<double>() << '\n';
       }
     });
 
-    std::vector<std::vector<diffctl::MeanSd>> accuracy(names_.size());  // [run][corruption], percent
-    nlohmann::json summary = {{"models", names_}, {"seeds", seeds_}};
-    for (size_t i = 0; i < names_.size(); ++i) {
+    std::vector<std::vector<diffctl::MeanSd>> accuracy(runs_.names.size());  // [run][corruption], percent
+    nlohmann::json summary = {{"models", runs_.names}, {"seeds", runs_.seeds}};
+    for (size_t i = 0; i < runs_.names.size(); ++i) {
       std::vector<std::vector<double>> values(data_options_.corruptions.size());
       std::vector<double> speeds, times;
       int64_t parameters = 0;
@@ -138,14 +126,14 @@ class SupervisedCompare : public diffctl::Experiment {
         model[accuracy_key(data_options_.corruptions[c]) + "_mean"] = accuracy[i][c].mean;
         model[accuracy_key(data_options_.corruptions[c]) + "_sd"] = accuracy[i][c].sd;
       }
-      summary[names_[i]] = model;
+      summary[runs_.names[i]] = model;
     }
     nlohmann::json best = nlohmann::json::object();
     for (size_t c = 0; c < data_options_.corruptions.size(); ++c) {
       const std::string corruption = diffctl::to_string(data_options_.corruptions[c]);
       for (size_t i : best_runs(accuracy, c)) {
-        best[corruption].push_back(names_[i]);
-        summary[names_[i]]["best_on"].push_back(corruption);
+        best[corruption].push_back(runs_.names[i]);
+        summary[runs_.names[i]]["best_on"].push_back(corruption);
       }
     }
     summary["best"] = best;
@@ -156,13 +144,9 @@ class SupervisedCompare : public diffctl::Experiment {
   }
 
  private:
-  std::string job_name(size_t run, int64_t seed) const { return names_[run] + "-seed" + std::to_string(seed); }
-
   std::unique_ptr<diffctl::SupervisedTrainer> trainer_for(
       size_t index, int64_t seed, std::shared_ptr<const diffctl::CorruptedImageBenchmark> benchmark) const {
-    nlohmann::json config = configs_[index];
-    config["seed"] = seed;
-    diffctl::ConfigReader reader(config, "runs." + names_[index]);
+    diffctl::ConfigReader reader(runs_.config(index, seed), "runs." + runs_.names[index]);
     auto trainer = std::make_unique<diffctl::SupervisedTrainer>(reader, device_, std::move(benchmark));
     reader.finish();
     return trainer;
@@ -182,10 +166,10 @@ class SupervisedCompare : public diffctl::Experiment {
   std::string table_csv(const std::vector<std::vector<diffctl::MeanSd>>& accuracy) const {
     std::ostringstream csv;
     csv << std::fixed << std::setprecision(4) << "model,corruption,accuracy_mean,accuracy_sd,seeds\n";
-    for (size_t i = 0; i < names_.size(); ++i) {
+    for (size_t i = 0; i < runs_.names.size(); ++i) {
       for (size_t c = 0; c < data_options_.corruptions.size(); ++c) {
-        csv << names_[i] << ',' << diffctl::to_string(data_options_.corruptions[c]) << ',' << accuracy[i][c].mean << ','
-            << accuracy[i][c].sd << ',' << seeds_ << '\n';
+        csv << runs_.names[i] << ',' << diffctl::to_string(data_options_.corruptions[c]) << ',' << accuracy[i][c].mean << ','
+            << accuracy[i][c].sd << ',' << runs_.seeds << '\n';
       }
     }
     return csv.str();
@@ -194,30 +178,29 @@ class SupervisedCompare : public diffctl::Experiment {
   std::string table_markdown(const std::vector<std::vector<diffctl::MeanSd>>& accuracy) const {
     std::ostringstream md;
     md << std::fixed << std::setprecision(2) << "| corruption |";
-    for (const auto& name : names_) md << ' ' << name << " |";
+    for (const auto& name : runs_.names) md << ' ' << name << " |";
     md << "\n|---|";
-    for (size_t i = 0; i < names_.size(); ++i) md << "---|";
+    for (size_t i = 0; i < runs_.names.size(); ++i) md << "---|";
     md << '\n';
     for (size_t c = 0; c < data_options_.corruptions.size(); ++c) {
       const auto best = best_runs(accuracy, c);
       md << "| " << diffctl::to_string(data_options_.corruptions[c]) << " |";
-      for (size_t i = 0; i < names_.size(); ++i) {
+      for (size_t i = 0; i < runs_.names.size(); ++i) {
         const bool bold = std::find(best.begin(), best.end(), i) != best.end();
         md << ' ' << (bold ? "**" : "") << accuracy[i][c].mean << " ± " << accuracy[i][c].sd << (bold ? "**" : "")
            << " |";
       }
       md << '\n';
     }
-    md << "\nTest accuracy (%), mean ± sd over " << seeds_ << " seeds; bold: the best mean of each row.\n";
+    md << "\nTest accuracy (%), mean ± sd over " << runs_.seeds << " seeds; bold: the best mean of each row.\n";
     return md.str();
   }
 
   torch::Device device_;
-  int64_t seeds_ = 3, first_seed_ = 0, workers_ = 1;
+  diffctl::ComparedRuns runs_;
+  int64_t workers_ = 1;
   diffctl::CorruptedImageBenchmarkOptions data_options_;
   std::shared_ptr<const diffctl::CorruptedImageBenchmark> benchmark_;
-  std::vector<std::string> names_;
-  std::vector<nlohmann::json> configs_;
 };
 
 }  // namespace
