@@ -1,5 +1,6 @@
 #include "modules/dense_layers.h"
 
+#include "modules/linear_initialization.h"
 #include "src/config/config_reader.h"
 #include "src/error.h"
 #include "src/seeding.h"
@@ -22,12 +23,11 @@ DenseLayersImpl::DenseLayersImpl(const DenseLayersOptions& options_, std::option
   // He initialisation (uniform, variance 2/n) keeps the signal's scale through a stack of
   // ReLU layers; torch::nn::Linear's ±1/√n shrinks it sixfold per layer, and Dense-10 then
   // trains too slowly to reach 85% in the CPU budget. Biases as torch::nn::Linear's.
-  const double weight_bound = std::sqrt(6.0 / static_cast<double>(n)), bias_bound = 1.0 / std::sqrt(static_cast<double>(n));
+  const double weight_bound = std::sqrt(6.0 / static_cast<double>(n));
   const auto source = generator_or_global(generator);
   layer_weight = register_manifold_parameter(
       "layer_weight", torch::rand({L, n, n}, source, torch::kFloat64) * (2 * weight_bound) - weight_bound, Manifold::free);
-  layer_bias = register_manifold_parameter(
-      "layer_bias", torch::rand({L, n}, source, torch::kFloat64) * (2 * bias_bound) - bias_bound, Manifold::free);
+  layer_bias = register_manifold_parameter("layer_bias", linear_uniform({L, n}, n, source), Manifold::free);
 }
 
 torch::Tensor DenseLayersImpl::forward(const torch::Tensor& x) {

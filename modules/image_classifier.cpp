@@ -1,5 +1,6 @@
 #include "modules/image_classifier.h"
 
+#include "modules/linear_initialization.h"
 #include "src/error.h"
 #include "src/seeding.h"
 
@@ -15,11 +16,7 @@ ImageClassifierImpl::ImageClassifierImpl(const ImageClassifierOptions& options, 
     throw InputError("dropout: expected a rate in [0, 1), got " + std::to_string(options.dropout()));
   }
   const auto source = generator_or_global(generator);
-  // torch::nn::Linear's initialisation: uniform ±1/√fan_in.
-  auto uniform = [&](std::vector<int64_t> shape, int64_t fan_in) {
-    const double bound = 1.0 / std::sqrt(static_cast<double>(fan_in));
-    return torch::rand(shape, source, torch::kFloat64) * (2.0 * bound) - bound;
-  };
+  auto uniform = [&](std::vector<int64_t> shape, int64_t fan_in) { return linear_uniform(shape, fan_in, source); };
   const int64_t d = options.pixels(), w = options.width(), c = options.classes();
   embed_weight_ = register_parameter("embed_weight", uniform({w, d}, d));
   embed_bias_ = register_parameter("embed_bias", uniform({w}, d));

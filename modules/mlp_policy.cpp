@@ -1,5 +1,6 @@
 #include "modules/mlp_policy.h"
 
+#include "modules/linear_initialization.h"
 #include "src/config/config_reader.h"
 #include "src/error.h"
 #include "src/seeding.h"
@@ -44,14 +45,10 @@ MlpPolicyImpl::MlpPolicyImpl(const MlpPolicyOptions& options_, std::optional<at:
   std::vector<int64_t> sizes{options.observation_size()};
   sizes.insert(sizes.end(), options.hidden_sizes().begin(), options.hidden_sizes().end());
   sizes.push_back(options.action_size());
-  const auto float64 = torch::TensorOptions().dtype(torch::kFloat64);
   const c10::optional<at::Generator> source = generator_or_global(generator);
   for (int64_t layer = 0; layer + 1 < static_cast<int64_t>(sizes.size()); ++layer) {
     const int64_t fan_in = sizes[layer], fan_out = sizes[layer + 1];
-    const double bound = 1.0 / std::sqrt(static_cast<double>(fan_in));
-    auto uniform = [&](std::vector<int64_t> shape) {
-      return torch::rand(shape, source, float64) * (2.0 * bound) - bound;
-    };
+    auto uniform = [&](std::vector<int64_t> shape) { return linear_uniform(shape, fan_in, source); };
     register_policy_parameter(weight_name(layer), uniform({fan_out, fan_in}), Manifold::free);
     register_policy_parameter(bias_name(layer), uniform({fan_out}), Manifold::free);
   }

@@ -1,5 +1,6 @@
 #include "modules/neural_ode_flow.h"
 
+#include "modules/linear_initialization.h"
 #include "modules/euler_flow.h"
 #include "modules/gate_networks.h"
 #include "src/config/config_reader.h"
@@ -39,11 +40,7 @@ NeuralOdeFlowImpl::NeuralOdeFlowImpl(const NeuralOdeFlowOptions& options_, std::
   }
   const auto source = generator_or_global(generator);
   const auto float64 = torch::TensorOptions().dtype(torch::kFloat64);
-  // Like torch::nn::Linear: uniform ±1/√fan_in.
-  auto uniform = [&](std::vector<int64_t> shape, int64_t fan_in) {
-    const double bound = 1.0 / std::sqrt(static_cast<double>(fan_in));
-    return torch::rand(shape, source, float64) * (2.0 * bound) - bound;
-  };
+  auto uniform = [&](std::vector<int64_t> shape, int64_t fan_in) { return linear_uniform(shape, fan_in, source); };
   auto free = [&](const std::string& name, torch::Tensor value) { register_manifold_parameter(name, value, Manifold::free); };
   switch (options.kind()) {
     case NeuralOdeFlowKind::node:

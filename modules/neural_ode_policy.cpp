@@ -1,5 +1,6 @@
 #include "modules/neural_ode_policy.h"
 
+#include "modules/linear_initialization.h"
 #include "modules/euler_flow.h"
 #include "modules/neural_ode_flow.h"
 
@@ -35,12 +36,7 @@ NeuralOdePolicyImpl::NeuralOdePolicyImpl(const NeuralOdePolicyOptions& options_,
     throw InputError("hypernet_width: expected an integer >= 1, got " + std::to_string(options.hypernet_width()));
   }
   const auto source = generator_or_global(generator);
-  const auto float64 = torch::TensorOptions().dtype(torch::kFloat64);
-  // Like torch::nn::Linear: uniform ±1/√fan_in.
-  auto uniform = [&](std::vector<int64_t> shape, int64_t fan_in) {
-    const double bound = 1.0 / std::sqrt(static_cast<double>(fan_in));
-    return torch::rand(shape, source, float64) * (2.0 * bound) - bound;
-  };
+  auto uniform = [&](std::vector<int64_t> shape, int64_t fan_in) { return linear_uniform(shape, fan_in, source); };
   auto free = [&](const std::string& name, torch::Tensor value) { register_policy_parameter(name, value, Manifold::free); };
   free("embed_weight", uniform({n, d}, d));
   free("embed_bias", uniform({n}, d));

@@ -60,6 +60,7 @@
 #include "modules/image_classifier.h"
 #include "modules/iso_ode_to_ode_policy.h"
 #include "modules/lcs_layer.h"
+#include "modules/linear_initialization.h"
 #include "modules/linear_policy.h"
 #include "modules/linear_value.h"
 #include "modules/markov_reward_chain.h"
