@@ -3,6 +3,7 @@
 // two workers give the table one worker gives, an interrupted comparison resumes to the
 // uninterrupted one's table without retraining finished runs, and bad input is rejected
 // before any run directory exists.
+#include "support/bad_input.h"
 #include "support/command.h"
 
 #include <gtest/gtest.h>
@@ -135,14 +136,11 @@ TEST(SupervisedCompare, BadInputIsOneLineAndNoRunDirectory) {
       {"--set workers=2 common.threads=0", "threads: expected 1 with workers > 1"},
       {"--set data.colour=1", "data.colour"},
       {"--device cuda", "cuda"}};
-  for (const auto& [arguments, expected] : cases) {
-    const std::string dir = scratch_dir("compare_bad");
-    const auto run = supervised_compare(config, arguments + " --out " + dir);
-    EXPECT_EQ(run.exit_code, 2) << arguments;
-    EXPECT_NE(run.err.find(expected), std::string::npos) << arguments << ": " << run.err;
-    EXPECT_EQ(std::count(run.err.begin(), run.err.end(), '\n'), 1) << run.err;
-    EXPECT_FALSE(std::filesystem::exists(dir)) << arguments;
-  }
+  testing::expect_rejected_before_any_run_directory(
+      [&](const std::string& arguments, const std::string& out) {
+        return supervised_compare(config, arguments + " --out " + out);
+      },
+      cases);
 }
 
 }  // namespace

@@ -1,6 +1,7 @@
 // supervised_train on a slice of Debian's Fashion-MNIST: it learns, tests on every
 // corruption, resumes exactly, exports a model.pt that Python torch runs to the same
 // accuracy, and rejects bad input before any run directory exists.
+#include "support/bad_input.h"
 #include "support/command.h"
 
 #include <gtest/gtest.h>
@@ -97,14 +98,11 @@ TEST(SupervisedTrain, BadInputIsOneLineAndNoRunDirectory) {
       {"--set data_dir=/nonexistent", "/nonexistent: no such directory"},
       {"--device cuda", "cuda"},
       {"--set model_options.depth=0", "depth"}};
-  for (const auto& [arguments, expected] : cases) {
-    const std::string dir = scratch_dir("supervised_bad");
-    const auto run = supervised_train("dense1", arguments + " --out " + dir);
-    EXPECT_EQ(run.exit_code, 2) << arguments;
-    EXPECT_NE(run.err.find(expected), std::string::npos) << arguments << ": " << run.err;
-    EXPECT_EQ(std::count(run.err.begin(), run.err.end(), '\n'), 1) << run.err;
-    EXPECT_FALSE(std::filesystem::exists(dir)) << arguments;
-  }
+  testing::expect_rejected_before_any_run_directory(
+      [](const std::string& arguments, const std::string& out) {
+        return supervised_train("dense1", arguments + " --out " + out);
+      },
+      cases);
 }
 
 }  // namespace
