@@ -103,6 +103,7 @@
 #include "trainers/fopg/fopg_objective.h"
 #include "trainers/fopg/fopg_trainer.h"
 #include "trainers/framework/checkpoint_scalars.h"
+#include "trainers/framework/compared_runs.h"
 #include "trainers/framework/experiment.h"
 #include "trainers/framework/rollout_pool.h"
 #include "trainers/framework/run_setup.h"
