@@ -97,8 +97,11 @@ class SupervisedCompare : public diffctl::Experiment {
       job.trainer.reset();
       if (!quiet && workers_ > 1) {
         std::lock_guard<std::mutex> lock(report);
-        std::cerr << runs_.directory(job.run, job.seed) << ": clean test accuracy "
-                  << job.summary.at("clean_test_accuracy").get<double>() << '\n';
+        std::cerr << runs_.directory(job.run, job.seed) << ": done";
+        if (job.summary.contains("clean_test_accuracy")) {
+          std::cerr << ", clean test accuracy " << job.summary["clean_test_accuracy"].get<double>();
+        }
+        std::cerr << '\n';
       }
     });
 
