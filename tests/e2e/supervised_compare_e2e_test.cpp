@@ -107,6 +107,20 @@ TEST(SupervisedCompare, TableIsTheMeanAndSdOfItsRunsAndWorkersDoNotChangeIt) {
   EXPECT_GE(static_cast<size_t>(std::count(markdown.begin(), markdown.end(), '*')), 4 * kTable1Corruptions.size());
 }
 
+// A table of corrupted sets alone (no clean column), run by two workers, which report
+// progress without the clean accuracy.
+TEST(SupervisedCompare, ATableWithoutTheCleanSetRuns) {
+  const std::string dir = scratch_dir("compare_stripe_only");
+  const auto run = run_command(executable("supervised_compare") + " --config " + tiny_config(1, 2) +
+                               " --set 'data.corruptions=[\"stripe\"]' --out " + dir);
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  const auto rows = csv_rows(read_file(dir + "/table.csv"));
+  ASSERT_EQ(rows.size(), 3u);
+  EXPECT_EQ(rows[1][1], "stripe");
+  EXPECT_EQ(rows[2][1], "stripe");
+  EXPECT_FALSE(read_json(dir + "/summary.json").at("Dense-1").contains("clean_test_accuracy_mean"));
+}
+
 TEST(SupervisedCompare, AnInterruptedComparisonResumesWithoutRetrainingFinishedRuns) {
   const std::string whole = scratch_dir("compare_whole"), killed = scratch_dir("compare_killed");
   const std::string config = tiny_config(1, 1);
