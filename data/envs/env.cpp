@@ -3,8 +3,10 @@
 #include "data/envs/cartpole_balance.h"
 #include "data/envs/cartpole_soft_walls.h"
 #include "data/envs/contact_task.h"
+#include "data/envs/control_suite_humanoid.h"
+#include "data/envs/control_suite_swimmer.h"
+#include "data/envs/gym_humanoid.h"
 #include "data/envs/gym_locomotion.h"
-#include "data/envs/humanoid_stand.h"
 #include "data/envs/pendulum.h"
 #include "src/config/named_registry.h"
 
@@ -23,7 +25,12 @@ NamedRegistry<EnvFactory>& env_registry() {
        {"half_cheetah", [] { return std::make_unique<GymLocomotion>(half_cheetah_task()); }},
        {"hopper", [] { return std::make_unique<GymLocomotion>(hopper_task()); }},
        {"walker2d", [] { return std::make_unique<GymLocomotion>(walker2d_task()); }},
-       {"humanoid_stand", [] { return std::make_unique<HumanoidStand>(); }}});
+       {"gym_humanoid", [] { return std::make_unique<GymHumanoid>(); }},
+       {"swimmer6", [] { return std::make_unique<ControlSuiteSwimmer>(6); }},
+       {"swimmer15", [] { return std::make_unique<ControlSuiteSwimmer>(15); }},
+       {"humanoid_stand", [] { return std::make_unique<ControlSuiteHumanoid>(); }},
+       {"humanoid_walk", [] { return std::make_unique<ControlSuiteHumanoid>(ControlSuiteHumanoid::kWalkSpeed); }},
+       {"humanoid_run", [] { return std::make_unique<ControlSuiteHumanoid>(ControlSuiteHumanoid::kRunSpeed); }}});
   return instance;
 }
 

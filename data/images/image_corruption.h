@@ -13,7 +13,7 @@ namespace diffctl {
 
 // The MNIST-C corruptions (Mu & Gilmer 2019, "MNIST-C: A Robustness Benchmark for Computer
 // Vision", arXiv 1906.02337) at the parameters MNIST-C uses, on 28×28 images with values in
-// [0, 255]. Fog and zigzag, MNIST-C's other two, are not implemented.
+// [0, 255]: all fifteen of MNIST-C's corruptions.
 enum class Corruption {
   identity,
   shot_noise,     // Poisson(x/255·3)/3, clipped to [0, 1], ×255
@@ -29,8 +29,10 @@ enum class Corruption {
   spatter,        // mud-coloured (63) splashes from a thresholded, blurred Gaussian field
   dotted_line,    // a dashed anti-aliased line from the left to the right edge, added
   canny_edges,    // Canny's edge detector, σ 1, hysteresis 0.1–0.2: edges 255, the rest 0
+  fog,            // + 3 × a diamond-square plasma fractal (decay 1.4), rescaled to the image's maximum
+  zigzag,         // a zigzag stroke (teeth 2 × 2 pixels) from column 2 to 25, added
 };
-inline constexpr EnumNames<Corruption, 14> kCorruptionNames{{{Corruption::identity, "identity"},
+inline constexpr EnumNames<Corruption, 16> kCorruptionNames{{{Corruption::identity, "identity"},
                                                              {Corruption::shot_noise, "shot_noise"},
                                                              {Corruption::impulse_noise, "impulse_noise"},
                                                              {Corruption::glass_blur, "glass_blur"},
@@ -43,7 +45,9 @@ inline constexpr EnumNames<Corruption, 14> kCorruptionNames{{{Corruption::identi
                                                              {Corruption::stripe, "stripe"},
                                                              {Corruption::spatter, "spatter"},
                                                              {Corruption::dotted_line, "dotted_line"},
-                                                             {Corruption::canny_edges, "canny_edges"}}};
+                                                             {Corruption::canny_edges, "canny_edges"},
+                                                             {Corruption::fog, "fog"},
+                                                             {Corruption::zigzag, "zigzag"}}};
 inline std::string to_string(Corruption corruption) { return enum_name(kCorruptionNames, corruption); }
 
 // The corruptions of ode-to-ode.md's Table 1, identity (the clean test set) first.

@@ -1,4 +1,5 @@
-// es_train: evolution strategies with Riemannian updates on a Policy in an environment.
+// es_train: evolution strategies with Riemannian updates on a Policy in an environment (es_compare:
+// es_compare_e2e_test.cpp).
 #include "modules/iso_ode_to_ode_policy.h"
 #include "support/command.h"
 
@@ -111,37 +112,6 @@ TEST(EsTrain, SwimmerConfigLearnsToSwim) {
   // steps (a return 110.84 rolled out as 110.84 plainly and 110.90 with Haswell kernels),
   // while an export that lost its normaliser or a parameter misses by tens.
   EXPECT_NEAR(rolled_out_mean_return(out, "swimmer", 10), best, 1e-2 * best);
-}
-
-// Every shipped comparison config runs each of its policies on its task (a tiny budget), and
-// the summary reports each run's parameter count with the ODEtoODE policies the smallest
-// of the flows, as the paper's sizing intends (baselines not smaller).
-TEST(EsCompare, ShippedConfigsRunEveryPolicy) {
-  for (const char* task : {"swimmer", "half_cheetah", "hopper", "walker2d", "humanoid_stand"}) {
-    const std::string out = scratch_dir(std::string("es_compare_") + task);
-    const auto run = run_command(executable("es_compare") + " --quiet --config data/configs/es_compare_" + task +
-                                 ".json --set seeds=1 common.steps=1 common.eval_every=1 common.horizon=20 "
-                                 "common.directions=2 common.top_directions=1 common.eval_episodes=1 --out " + out);
-    ASSERT_EQ(run.exit_code, 0) << task << ": " << run.err;
-    const auto summary = read_json(out + "/summary.json");
-    ASSERT_EQ(summary["runs"].size(), 7u) << task;
-    const int64_t iso = summary["iso_ode_to_ode"]["parameters"].get<int64_t>();
-    for (const char* baseline : {"deep_net", "deep_resnet", "base_ode", "nanode", "hypernet"}) {
-      EXPECT_GE(summary[baseline]["parameters"].get<int64_t>(), iso) << task << " " << baseline;
-      EXPECT_TRUE(summary[baseline]["final_return_mean"].is_number()) << task << " " << baseline;
-    }
-    EXPECT_TRUE(std::filesystem::exists(out + "/iso_ode_to_ode-seed0/policy.pt")) << task;
-  }
-}
-
-// A run named in `runs` may not set its own seed: the seeds come from seed and seeds.
-TEST(EsCompare, RejectsASeedInsideARun) {
-  const std::string out = scratch_dir("es_compare_bad");
-  const auto run = run_command(executable("es_compare") + " --quiet --config data/configs/es_compare_swimmer.json "
-                               "--set runs.nanode.seed=3 --out " + out);
-  EXPECT_EQ(run.exit_code, 2);
-  EXPECT_NE(run.err.find("runs.nanode: the seeds come from seed and seeds"), std::string::npos) << run.err;
-  EXPECT_FALSE(std::filesystem::exists(out));
 }
 
 }  // namespace

@@ -143,7 +143,7 @@ TEST(SupervisedCompare, BadInputIsOneLineAndNoRunDirectory) {
   const std::string config = tiny_config(1, 1);
   const std::vector<std::pair<std::string, std::string>> cases{
       {"--set runs.Dense-1.model=resnet", "runs.Dense-1.model: expected one of"},
-      {"--set data.corruptions=[\"fog\"]", "data.corruptions"},
+      {"--set data.corruptions=[\"frost\"]", "data.corruptions"},
       {"--set data.data_dir=/nonexistent", "/nonexistent: no such directory"},
       {"--set runs.Dense-1.seed=3", "runs.Dense-1: the seeds come from seed and seeds"},
       {"--set runs.Dense-1.train_images=10", "runs.Dense-1.train_images: every run's data come from data"},

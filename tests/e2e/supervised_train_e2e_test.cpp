@@ -93,7 +93,7 @@ TEST(SupervisedTrain, AResumedRunEqualsAnUninterruptedOne) {
 
 TEST(SupervisedTrain, BadInputIsOneLineAndNoRunDirectory) {
   const std::vector<std::pair<std::string, std::string>> cases{
-      {"--set corruptions=[\"fog\"]", "corruptions"},
+      {"--set corruptions=[\"frost\"]", "corruptions"},
       {"--set model=resnet", "model: expected one of"},
       {"--set data_dir=/nonexistent", "/nonexistent: no such directory"},
       {"--device cuda", "cuda"},

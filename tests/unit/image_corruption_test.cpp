@@ -163,7 +163,8 @@ TEST(ImageCorruption, ShotNoiseHasThePoissonMeanAndVariance) {
 TEST(ImageCorruption, TheSameSeedGivesTheSameImageAndAnotherSeedAnother) {
   const auto images = torch::randint(0, 256, {8, 28, 28}, torch::kInt64).to(torch::kUInt8);
   for (const Corruption corruption : {Corruption::shot_noise, Corruption::glass_blur, Corruption::motion_blur,
-                                      Corruption::spatter, Corruption::dotted_line, Corruption::impulse_noise}) {
+                                      Corruption::spatter, Corruption::dotted_line, Corruption::impulse_noise,
+                                      Corruption::fog, Corruption::zigzag}) {
     const auto first = corrupt_images(corruption, images, 7);
     EXPECT_TRUE(first.equal(corrupt_images(corruption, images, 7))) << to_string(corruption);
     EXPECT_FALSE(first.equal(corrupt_images(corruption, images, 8))) << to_string(corruption);
@@ -200,5 +201,76 @@ TEST(ImageCorruption, DottedLineAddsDashesOnlyInItsOnColumns) {
   }
 }
 
+
+TEST(ImageCorruption, FogAddsOneFieldWhateverTheImageAndKeepsItsMaximum) {
+  // With both images' maximum 255, fog(x) = (x + 3·255·p)/4 for the same field p in [0, 1].
+  GreyImage first = centred_blob(1), second = centred_blob(2);
+  first[0] = second[0] = 255.0;
+  double neighbour_step = 0, far_step = 0;
+  for (uint64_t seed = 0; seed < 16; ++seed) {
+    CounterRandom first_random(seed), second_random(seed);
+    const GreyImage first_fog = corrupt(Corruption::fog, first, first_random);
+    const GreyImage second_fog = corrupt(Corruption::fog, second, second_random);
+    for (int i = 0; i < 784; ++i) {
+      const double field = first_fog[i] - first[i] / 4.0;
+      EXPECT_NEAR(field, second_fog[i] - second[i] / 4.0, 1e-9);
+      EXPECT_GE(field, -1e-9);
+      EXPECT_LE(field, 0.75 * 255.0 + 1e-9);
+      if (i % 28 < 27) neighbour_step += std::abs(first_fog[i + 1] - first[i + 1] / 4.0 - field);
+      if (i % 28 < 14) far_step += std::abs(first_fog[i + 14] - first[i + 14] / 4.0 - field);
+    }
+  }
+  // A fractal: neighbouring pixels are closer than pixels half the image apart.
+  EXPECT_LT(neighbour_step / (16 * 27 * 28), 0.5 * far_step / (16 * 14 * 28));
+
+  GreyImage dim = centred_blob(3);
+  for (double& value : dim) value *= 100.0 / 255.0;
+  const double dim_max = *std::max_element(dim.begin(), dim.end());
+  CounterRandom random(5);
+  for (const double value : corrupt(Corruption::fog, dim, random)) EXPECT_LE(value, dim_max + 1e-9);
+  const GreyImage black{};
+  for (const double value : corrupt(Corruption::fog, black, random)) EXPECT_EQ(value, 0.0);
+}
+
+TEST(ImageCorruption, ZigzagAddsAnOscillatingStrokeBetweenColumnsOneAndTwentyFive) {
+  const GreyImage blank{};
+  int whole_strokes = 0;
+  for (uint64_t seed = 0; seed < 64; ++seed) {
+    CounterRandom random(seed);
+    const GreyImage stroke = corrupt(Corruption::zigzag, blank, random);
+    for (int row = 0; row < 28; ++row) {
+      for (const int column : {0, 26, 27}) EXPECT_EQ(stroke[row * 28 + column], 0.0) << "column " << column;
+    }
+    bool touches_border = false;
+    for (int column = 0; column < 28; ++column) touches_border = touches_border || stroke[column] > 0 || stroke[27 * 28 + column] > 0;
+    if (touches_border) continue;
+    ++whole_strokes;
+    // Every column the stroke crosses holds a pixel within half a pixel of it, at least
+    // 255·(1 + log(1 − 0.5/2.3)) bright, and
+    // its intensity-weighted row turns at the vertices (4 columns apart: 5 between columns 2
+    // and 24).
+    std::vector<double> rows;
+    for (int column = 2; column <= 24; ++column) {
+      double weight = 0, weighted_row = 0, brightest = 0;
+      for (int row = 0; row < 28; ++row) {
+        const double value = stroke[row * 28 + column];
+        weight += value;
+        weighted_row += value * row;
+        brightest = std::max(brightest, value);
+      }
+      EXPECT_GE(brightest, 255.0 * (1.0 + std::log(1.0 - 0.5 / 2.3)) - 1e-9) << "column " << column;
+      rows.push_back(weighted_row / weight);
+    }
+    int turns = 0;
+    for (size_t i = 2; i < rows.size(); ++i) turns += (rows[i] - rows[i - 1]) * (rows[i - 1] - rows[i - 2]) < 0;
+    EXPECT_GE(turns, 4) << "seed " << seed;
+  }
+  EXPECT_GE(whole_strokes, 16) << "strokes away from the top and bottom rows";
+
+  const GreyImage image = centred_blob(4);
+  CounterRandom random(9);
+  const GreyImage lined = corrupt(Corruption::zigzag, image, random);
+  for (int i = 0; i < 784; ++i) EXPECT_GE(lined[i], image[i]);
+}
 }  // namespace
 }  // namespace diffctl

@@ -5,7 +5,9 @@
 //   curves.csv    run,step,env_steps,eval_return_mean,eval_return_sd,seeds: the evaluation
 //                 return across seeds at each evaluation step (sd over seeds, n − 1)
 //   summary.json  per run: parameters, final and best evaluation return (mean, sd over
-//                 seeds), env steps, wall time
+//                 seeds), env steps, wall time; `ranking`: the runs by final return mean,
+//                 best first
+// --resume keeps finished runs and continues the interrupted one from its checkpoint.
 // scripts/plot_runs.py draws curves.png (mean ± sd against env steps) from curves.csv.
 #include "src/config/config_reader.h"
 #include "src/error.h"
@@ -17,8 +19,10 @@
 #include "trainers/framework/experiment.h"
 #include "trainers/framework/run_sink.h"
 
+#include <algorithm>
 #include <chrono>
 #include <iostream>
+#include <limits>
 #include <map>
 #include <sstream>
 
@@ -83,6 +87,15 @@ class EsCompare : public diffctl::Experiment {
                             {"env_steps", mean_sd(steps_done).mean},
                             {"wall_time_s_mean", mean_sd(times).mean}};
     }
+    std::vector<std::string> ranking = runs_.names;
+    std::stable_sort(ranking.begin(), ranking.end(), [&](const std::string& a, const std::string& b) {
+      const auto mean = [&](const std::string& name) {  // a run that diverged ranks last
+        const nlohmann::json& value = summary[name]["final_return_mean"];
+        return value.is_number() ? value.get<double>() : -std::numeric_limits<double>::infinity();
+      };
+      return mean(a) > mean(b);
+    });
+    summary["ranking"] = ranking;
     summary["wall_time_s"] = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     sink.write_text("curves.csv", csv.str());
     return summary;

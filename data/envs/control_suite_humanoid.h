@@ -1,6 +1,7 @@
 #pragma once
 
 #include "data/envs/env.h"
+#include "data/envs/control_suite_tolerance.h"
 #include "data/envs/mujoco_model.h"
 
 #include <string>
@@ -10,25 +11,28 @@ namespace diffctl {
 // Where Debian's libmujoco-samples puts the DeepMind Control Suite humanoid (21 motors).
 inline const char* kHumanoidModelPath = "/usr/share/mujoco/model/humanoid/humanoid.xml";
 
-// The DeepMind Control Suite's humanoid "stand" task on MuJoCo's humanoid model. One step
-// applies the action as the 21 motors' controls for 5 simulation steps of 0.005 s (control
-// step 0.025 s); episodes last 1000 steps (25 s) and never end early.
+// The DeepMind Control Suite's humanoid stand, walk and run tasks on MuJoCo's humanoid model.
+// One step applies the action as the 21 motors' controls for 5 simulation steps of 0.005 s
+// (control step 0.025 s); episodes last 1000 steps (25 s) and never end early.
 //   reset: every limited hinge uniform in its range, the torso's orientation a uniformly
 //     random quaternion at height 1.5, zero velocity; redrawn until nothing touches.
 //   observation (67): joint angles qpos[7:] (21), head height (1), hands' and feet's
 //     positions relative to the torso in the torso's frame (left hand, left foot, right
 //     hand, right foot: 12), the torso's z axis (3), the centre-of-mass velocity (3), qvel (27)
-//   reward in [0, 1]: standing · upright · small_control · dont_move with the suite's
-//     tolerance(x, bounds, margin, sigmoid): standing = tol(head height, [1.4, ∞), 0.35,
-//     gaussian), upright = tol(torso zz, [0.9, ∞), 1.9, linear), small_control =
-//     (4 + mean tol(u, 0, 1, quadratic)) / 5 on the raw action, dont_move = mean over the
-//     horizontal centre-of-mass velocity of tol(v, 0, 2, gaussian).
-class HumanoidStand : public Env {
+//   reward in [0, 1], with the suite's tolerance(x, bounds, margin, sigmoid):
+//     small_control · standing · upright · (dont_move when standing still, else move), where
+//     standing = tol(head height, [1.4, ∞), 0.35, gaussian), upright = tol(torso zz, [0.9, ∞),
+//     1.9, linear), small_control = (4 + mean tol(u, 0, 1, quadratic)) / 5 on the raw action,
+//     dont_move = mean over the horizontal centre-of-mass velocity of tol(v, 0, 2, gaussian),
+//     move = (5·tol(‖horizontal centre-of-mass velocity‖, [speed, ∞), speed, linear) + 1) / 6.
+class ControlSuiteHumanoid : public Env {
  public:
   static constexpr int kFrameSkip = 5;
   static constexpr double kStandHeight = 1.4;
+  static constexpr double kWalkSpeed = 1.0, kRunSpeed = 10.0;
 
-  explicit HumanoidStand(const std::string& model_path = kHumanoidModelPath);
+  // move_speed 0 stands still (stand), kWalkSpeed walks, kRunSpeed runs.
+  explicit ControlSuiteHumanoid(double move_speed = 0.0, const std::string& model_path = kHumanoidModelPath);
 
   int64_t observation_size() const override { return 67; }
   int64_t action_size() const override { return model_->nu; }
@@ -43,17 +47,11 @@ class HumanoidStand : public Env {
 
  private:
   void observe(double* observation) const;
+  double move_speed_;
   MujocoModel model_;
   MujocoData data_;
   int torso_, head_;
   int extremities_[4];
 };
-
-// The Control Suite's tolerance: 1 inside [lower, upper]; outside, a sigmoid of the distance
-// to the bounds in units of `margin` that equals value_at_margin (0.1 unless said) at one
-// margin; 0 outside when margin = 0.
-enum class ToleranceSigmoid { gaussian, linear, quadratic };
-double tolerance(double x, double lower, double upper, double margin, ToleranceSigmoid sigmoid,
-                 double value_at_margin = 0.1);
 
 }  // namespace diffctl

@@ -1,7 +1,7 @@
-// The Control Suite humanoid stand task: its tolerance function, reset, observation and
-// reward against their definitions, computed independently from MuJoCo's state.
+// The Control Suite humanoid's stand, walk and run tasks: reset, observation and rewards
+// against their definitions, computed independently from MuJoCo's state.
 #include "data/envs/env.h"
-#include "data/envs/humanoid_stand.h"
+#include "data/envs/control_suite_humanoid.h"
 #include "src/error.h"
 #include "src/random/counter_random.h"
 
@@ -13,21 +13,9 @@
 namespace diffctl {
 namespace {
 
-TEST(Tolerance, MatchesTheSuitesSigmoidsAtTheirDefiningPoints) {
-  EXPECT_EQ(tolerance(1.5, 1.4, INFINITY, 0.35, ToleranceSigmoid::gaussian), 1.0);
-  // One margin away: value_at_margin; half a margin: the sigmoid's own value.
-  EXPECT_NEAR(tolerance(1.4 - 0.35, 1.4, INFINITY, 0.35, ToleranceSigmoid::gaussian), 0.1, 1e-12);
-  EXPECT_NEAR(tolerance(-1.0, 0.0, 0.0, 2.0, ToleranceSigmoid::gaussian), std::pow(0.1, 0.25), 1e-12);
-  EXPECT_NEAR(tolerance(0.9 - 0.95, 0.9, INFINITY, 1.9, ToleranceSigmoid::linear, 0.0), 0.5, 1e-12);
-  EXPECT_EQ(tolerance(-1.5, 0.9, INFINITY, 1.9, ToleranceSigmoid::linear, 0.0), 0.0);
-  EXPECT_NEAR(tolerance(0.5, 0.0, 0.0, 1.0, ToleranceSigmoid::quadratic, 0.0), 0.75, 1e-12);
-  EXPECT_EQ(tolerance(1.2, 0.0, 0.0, 1.0, ToleranceSigmoid::quadratic, 0.0), 0.0);
-  EXPECT_EQ(tolerance(0.1, 0.0, 0.0, 0.0, ToleranceSigmoid::gaussian), 0.0);
-}
-
 // Reset: collision-free, at rest, a unit quaternion, joints within their limits, seeded.
-TEST(HumanoidStand, ResetsToACollisionFreeRandomPoseAtRest) {
-  HumanoidStand env, again;
+TEST(ControlSuiteHumanoid, ResetsToACollisionFreeRandomPoseAtRest) {
+  ControlSuiteHumanoid env, again;
   std::vector<double> observation(67), repeated(67), other(67);
   env.reset(3, observation.data());
   again.reset(3, repeated.data());
@@ -51,11 +39,15 @@ TEST(HumanoidStand, ResetsToACollisionFreeRandomPoseAtRest) {
 }
 
 // After a step the observation and the reward are the definitions' values, recomputed here
-// from a forward pass over a copy of the state.
-TEST(HumanoidStand, ObservationAndRewardFollowTheSuitesDefinitions) {
-  HumanoidStand env;
+// from a forward pass over a copy of the state: stand (move speed 0), walk (1 m/s), run (10).
+class ControlSuiteHumanoidTask : public ::testing::TestWithParam<double> {};
+
+TEST_P(ControlSuiteHumanoidTask, ObservationAndRewardFollowTheSuitesDefinitions) {
+  const double move_speed = GetParam();
+  ControlSuiteHumanoid env(move_speed);
   std::vector<double> observation(67), action(21);
   env.reset(5, observation.data());
+  double move_seen = 0.0;
   CounterRandom random(6);
   for (int t = 0; t < 20; ++t) {
     for (auto& a : action) a = random.uniform(-1.2, 1.2);
@@ -87,17 +79,50 @@ TEST(HumanoidStand, ObservationAndRewardFollowTheSuitesDefinitions) {
     const double height = d->xpos[3 * head + 2], upright = d->xmat[9 * torso + 8];
     const double standing = height >= 1.4 ? 1.0 : std::exp(-0.5 * std::pow((1.4 - height) / 0.35, 2) * -2 * std::log(0.1));
     const double upright_factor = upright >= 0.9 ? 1.0 : std::max(0.0, 1.0 - (0.9 - upright) / 1.9);
-    double dont_move = 0.0;
-    for (int a = 0; a < 2; ++a) dont_move += 0.5 * std::pow(0.1, std::pow(d->subtree_linvel[3 * torso + a] / 2.0, 2));
-    ASSERT_NEAR(result.reward, (4 + control) / 5 * standing * upright_factor * dont_move, 1e-9) << "step " << t;
+    double motion = 0.0;  // dont_move standing still, else move
+    if (move_speed == 0.0) {
+      for (int a = 0; a < 2; ++a) motion += 0.5 * std::pow(0.1, std::pow(d->subtree_linvel[3 * torso + a] / 2.0, 2));
+    } else {
+      // Below the target speed v, the linear tolerance with margin v is speed / v.
+      const double speed = std::hypot(d->subtree_linvel[3 * torso], d->subtree_linvel[3 * torso + 1]);
+      motion = (5 * std::min(1.0, speed / move_speed) + 1) / 6;
+      move_seen = std::max(move_seen, motion);
+    }
+    ASSERT_NEAR(result.reward, (4 + control) / 5 * standing * upright_factor * motion, 1e-9) << "step " << t;
     mj_deleteData(d);
   }
+  if (move_speed > 0.0) EXPECT_GT(move_seen, 1.0 / 6.0 + 1e-3) << "the falling body moves";
+}
+
+INSTANTIATE_TEST_SUITE_P(StandWalkRun, ControlSuiteHumanoidTask,
+                         ::testing::Values(0.0, ControlSuiteHumanoid::kWalkSpeed, ControlSuiteHumanoid::kRunSpeed));
+
+// make_env's walk and run differ only in the target speed: on the same trajectory, walk's
+// move factor is never below run's (speed / 1 against speed / 10 under the targets).
+TEST(ControlSuiteHumanoid, WalkAndRunAreRegisteredWithTheirSpeeds) {
+  const auto walk = make_env("humanoid_walk"), run = make_env("humanoid_run");
+  ASSERT_EQ(walk->observation_size(), 67);
+  std::vector<double> walk_observation(67), run_observation(67), action(21);
+  walk->reset(2, walk_observation.data());
+  run->reset(2, run_observation.data());
+  ASSERT_EQ(walk_observation, run_observation);
+  CounterRandom random(3);
+  bool walk_ahead = false;
+  for (int t = 0; t < 20; ++t) {
+    for (auto& a : action) a = random.uniform(-1.0, 1.0);
+    const double walk_reward = walk->step(action.data(), walk_observation.data()).reward;
+    const double run_reward = run->step(action.data(), run_observation.data()).reward;
+    ASSERT_EQ(walk_observation, run_observation);
+    EXPECT_GE(walk_reward, run_reward) << "step " << t;
+    walk_ahead = walk_ahead || walk_reward > run_reward;
+  }
+  EXPECT_TRUE(walk_ahead);
 }
 
 // A humanoid dropped in a random pose ends on the floor: lying down, it earns almost
 // nothing, as the task intends for a policy that does not stand up.
-TEST(HumanoidStand, ALimpHumanoidFallsAndEarnsLittle) {
-  HumanoidStand env;
+TEST(ControlSuiteHumanoid, ALimpHumanoidFallsAndEarnsLittle) {
+  ControlSuiteHumanoid env;
   std::vector<double> observation(67), action(21, 0.0);
   env.reset(1, observation.data());
   double late_reward = 0.0;
@@ -109,9 +134,9 @@ TEST(HumanoidStand, ALimpHumanoidFallsAndEarnsLittle) {
   EXPECT_LT(late_reward, 0.05);
 }
 
-TEST(HumanoidStand, AMissingModelFileIsAnInputErrorNamingIt) {
+TEST(ControlSuiteHumanoid, AMissingModelFileIsAnInputErrorNamingIt) {
   try {
-    HumanoidStand env("/nonexistent/humanoid.xml");
+    ControlSuiteHumanoid env(0.0, "/nonexistent/humanoid.xml");
     FAIL() << "no error";
   } catch (const InputError& error) {
     EXPECT_NE(std::string(error.what()).find("/nonexistent/humanoid.xml: not found"), std::string::npos) << error.what();

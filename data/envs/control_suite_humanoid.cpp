@@ -1,4 +1,4 @@
-#include "data/envs/humanoid_stand.h"
+#include "data/envs/control_suite_humanoid.h"
 
 #include "src/error.h"
 #include "src/random/counter_random.h"
@@ -7,28 +7,6 @@
 #include <filesystem>
 
 namespace diffctl {
-
-double tolerance(double x, double lower, double upper, double margin, ToleranceSigmoid sigmoid,
-                 double value_at_margin) {
-  if (x >= lower && x <= upper) return 1.0;
-  if (margin <= 0.0) return 0.0;
-  const double distance = (x < lower ? lower - x : x - upper) / margin;
-  switch (sigmoid) {
-    case ToleranceSigmoid::gaussian: {
-      const double scale = std::sqrt(-2.0 * std::log(value_at_margin));
-      return std::exp(-0.5 * (distance * scale) * (distance * scale));
-    }
-    case ToleranceSigmoid::linear: {
-      const double scaled = distance * (1.0 - value_at_margin);
-      return scaled < 1.0 ? 1.0 - scaled : 0.0;
-    }
-    case ToleranceSigmoid::quadratic: {
-      const double scaled = distance * std::sqrt(1.0 - value_at_margin);
-      return scaled < 1.0 ? 1.0 - scaled * scaled : 0.0;
-    }
-  }
-  return 0.0;
-}
 
 namespace {
 MujocoModel humanoid_model(const std::string& path) {
@@ -49,15 +27,16 @@ int body(const mjModel& model, const char* name) {
 }
 }  // namespace
 
-HumanoidStand::HumanoidStand(const std::string& model_path)
-    : model_(humanoid_model(model_path)),
+ControlSuiteHumanoid::ControlSuiteHumanoid(double move_speed, const std::string& model_path)
+    : move_speed_(move_speed),
+      model_(humanoid_model(model_path)),
       data_(make_mujoco_data(model_)),
       torso_(body(*model_, "torso")),
       head_(body(*model_, "head")),
       extremities_{body(*model_, "left_hand"), body(*model_, "left_foot"), body(*model_, "right_hand"),
                    body(*model_, "right_foot")} {}
 
-void HumanoidStand::reset(uint64_t seed, double* observation) {
+void ControlSuiteHumanoid::reset(uint64_t seed, double* observation) {
   CounterRandom random(seed);
   do {  // the Control Suite's collision-free random configuration
     mj_resetData(model_.get(), data_.get());
@@ -79,7 +58,7 @@ void HumanoidStand::reset(uint64_t seed, double* observation) {
   observe(observation);
 }
 
-StepResult HumanoidStand::step(const double* action, double* observation) {
+StepResult ControlSuiteHumanoid::step(const double* action, double* observation) {
   for (int i = 0; i < model_->nu; ++i) data_->ctrl[i] = action[i];
   for (int k = 0; k < kFrameSkip; ++k) mj_step(model_.get(), data_.get());
   // Positions and velocities derived from the new state, as the suite observes them.
@@ -91,7 +70,7 @@ StepResult HumanoidStand::step(const double* action, double* observation) {
   return {reward(), false};
 }
 
-double HumanoidStand::reward() const {
+double ControlSuiteHumanoid::reward() const {
   const double head_height = data_->xpos[3 * head_ + 2];
   const double torso_upright = data_->xmat[9 * torso_ + 8];
   const double standing =
@@ -103,12 +82,17 @@ double HumanoidStand::reward() const {
   }
   const double small_control = (4.0 + control) / 5.0;
   const double* com_velocity = data_->subtree_linvel + 3 * torso_;
-  const double dont_move = 0.5 * (tolerance(com_velocity[0], 0.0, 0.0, 2.0, ToleranceSigmoid::gaussian) +
-                                  tolerance(com_velocity[1], 0.0, 0.0, 2.0, ToleranceSigmoid::gaussian));
-  return small_control * standing * upright * dont_move;
+  if (move_speed_ == 0.0) {
+    const double dont_move = 0.5 * (tolerance(com_velocity[0], 0.0, 0.0, 2.0, ToleranceSigmoid::gaussian) +
+                                    tolerance(com_velocity[1], 0.0, 0.0, 2.0, ToleranceSigmoid::gaussian));
+    return small_control * standing * upright * dont_move;
+  }
+  const double speed = std::hypot(com_velocity[0], com_velocity[1]);
+  const double move = (5.0 * tolerance(speed, move_speed_, INFINITY, move_speed_, ToleranceSigmoid::linear, 0.0) + 1.0) / 6.0;
+  return small_control * standing * upright * move;
 }
 
-void HumanoidStand::observe(double* observation) const {
+void ControlSuiteHumanoid::observe(double* observation) const {
   double* out = observation;
   for (int i = 7; i < model_->nq; ++i) *out++ = data_->qpos[i];
   *out++ = data_->xpos[3 * head_ + 2];
