@@ -39,29 +39,32 @@ GreyImage warp(const GreyImage& image, double m00, double m01, double m10, doubl
   return out;
 }
 
-// Separable Gaussian filter, truncated at 4σ, mirrored at the edges (scipy's "reflect").
-GreyImage gaussian_filter(const GreyImage& image, double sigma) {
+// Separable Gaussian filter truncated at 4σ (skimage's gaussian). `edges`: skimage's default
+// extends the image by its edge pixels ("nearest"); "constant" pads with zeros.
+enum class FilterEdges { nearest, constant };
+GreyImage gaussian_filter(const GreyImage& image, double sigma, FilterEdges edges = FilterEdges::nearest) {
   const int radius = static_cast<int>(4.0 * sigma + 0.5);
   std::vector<double> weights(2 * radius + 1);
   double total = 0.0;
   for (int k = -radius; k <= radius; ++k) total += weights[k + radius] = std::exp(-0.5 * k * k / (sigma * sigma));
   for (double& weight : weights) weight /= total;
-  auto mirrored = [](int index) {
-    while (index < 0 || index >= kImageSide) index = index < 0 ? -index - 1 : 2 * kImageSide - index - 1;
-    return index;
+  // A pixel, past the edges the nearest edge pixel or 0.
+  auto read = [&](const GreyImage& from, int row, int column) {
+    if (edges == FilterEdges::constant && (row < 0 || row >= kImageSide || column < 0 || column >= kImageSide)) return 0.0;
+    return from[std::clamp(row, 0, kImageSide - 1) * kImageSide + std::clamp(column, 0, kImageSide - 1)];
   };
   GreyImage rows{}, out{};
   for (int row = 0; row < kImageSide; ++row) {
     for (int column = 0; column < kImageSide; ++column) {
       double sum = 0.0;
-      for (int k = -radius; k <= radius; ++k) sum += weights[k + radius] * image[row * kImageSide + mirrored(column + k)];
+      for (int k = -radius; k <= radius; ++k) sum += weights[k + radius] * read(image, row, column + k);
       rows[row * kImageSide + column] = sum;
     }
   }
   for (int row = 0; row < kImageSide; ++row) {
     for (int column = 0; column < kImageSide; ++column) {
       double sum = 0.0;
-      for (int k = -radius; k <= radius; ++k) sum += weights[k + radius] * rows[mirrored(row + k) * kImageSide + column];
+      for (int k = -radius; k <= radius; ++k) sum += weights[k + radius] * read(rows, row + k, column);
       out[row * kImageSide + column] = sum;
     }
   }
@@ -99,12 +102,16 @@ GreyImage impulse_noise(GreyImage image, CounterRandom& random) {
   return image;
 }
 
+// MNIST-C's glass blur: the first blur is stored as uint8 (truncated), and each pixel is
+// swapped only on a coin flip.
 GreyImage glass_blur(const GreyImage& image, CounterRandom& random) {
   constexpr double kSigma = 0.7;
   GreyImage out = gaussian_filter(image, kSigma);
+  for (double& value : out) value = std::floor(value);
   for (int pass = 0; pass < 2; ++pass) {
     for (int h = kImageSide - 1; h >= 2; --h) {
       for (int w = kImageSide - 1; w >= 2; --w) {
+        if (random.uniform(0.0, 1.0) < 0.5) continue;
         const int dx = random.uniform(0.0, 1.0) < 0.5 ? -1 : 0;
         const int dy = random.uniform(0.0, 1.0) < 0.5 ? -1 : 0;
         std::swap(out[h * kImageSide + w], out[(h + dy) * kImageSide + (w + dx)]);
@@ -173,24 +180,37 @@ GreyImage spatter(const GreyImage& image, CounterRandom& random) {
   return clipped(out);
 }
 
-// MNIST-C measures the distance vertically and leaves column 27 blank (as add_stroke does);
-// this line measures it along the normal and draws column 27: strokes up to 1.39× wider at the
-// steepest slope (26/27). Table 1's committed results were made with it, so it stays.
-GreyImage dotted_line(const GreyImage& image, CounterRandom& random) {
-  const double r0 = std::floor(random.uniform(0.0, 27.0)), r1 = std::floor(random.uniform(0.0, 27.0));
-  // The line through (0, r0) and (27, r1) in (column, row); distance by its unit normal.
-  const double length = std::hypot(27.0, r1 - r0);
-  const double nx = -(r1 - r0) / length, ny = 27.0 / length;
-  GreyImage out = image;
-  for (int row = 0; row < kImageSide; ++row) {
-    for (int column = 0; column < kImageSide; ++column) {
-      if ((column / 2) % 2 == 0) continue;  // dashes: columns 0–1 off, 2–3 on, …
-      const double distance = std::abs(nx * column + ny * (row - r0));
-      if (distance >= 2.3) continue;
-      const double intensity = 255.0 * std::max(0.0, std::log(1.0 - distance / 2.3) + 1.0);
-      out[row * kImageSide + column] = std::min(255.0, out[row * kImageSide + column] + intensity);
+// MNIST-C's anti-aliased line from (c0, r0) to (c1, r1) in (column, row): intensity
+// 255·max(0, log(1 − d/2.3) + 1) at vertical distance d from it, in columns ⌊c0⌋ to ⌈c1⌉ − 1.
+GreyImage stroke(double c0, double r0, double c1, double r1) {
+  GreyImage line{};
+  if (c1 == c0) return line;
+  const double slope = (r1 - r0) / (c1 - c0);
+  const int first = std::max(0, static_cast<int>(std::floor(c0))), end = std::min(kImageSide, static_cast<int>(std::ceil(c1)));
+  for (int column = first; column < end; ++column) {
+    const double line_row = slope * (column - c0) + r0;
+    for (int row = 0; row < kImageSide; ++row) {
+      const double distance = std::abs(row - line_row);
+      if (distance < 2.3) line[row * kImageSide + column] = 255.0 * std::max(0.0, std::log(1.0 - distance / 2.3) + 1.0);
     }
   }
+  return line;
+}
+
+void add_clipped(GreyImage& image, const GreyImage& added) {
+  for (size_t i = 0; i < image.size(); ++i) image[i] = std::min(255.0, image[i] + added[i]);
+}
+
+// The line from (0, r0) to (27, r1), r0 and r1 uniform in 0–26, in dashes of 2 columns
+// (columns 0–1 off, 2–3 on, …; the line itself ends before column 27).
+GreyImage dotted_line(const GreyImage& image, CounterRandom& random) {
+  const double r0 = std::floor(random.uniform(0.0, 27.0)), r1 = std::floor(random.uniform(0.0, 27.0));
+  GreyImage line = stroke(0.0, r0, 27.0, r1);
+  for (int i = 0; i < kImageSide * kImageSide; ++i) {
+    if ((i % kImageSide / 2) % 2 == 0) line[i] = 0.0;
+  }
+  GreyImage out = image;
+  add_clipped(out, line);
   return out;
 }
 
@@ -243,24 +263,6 @@ GreyImage fog(const GreyImage& image, CounterRandom& random) {
   return out;
 }
 
-// MNIST-C's anti-aliased stroke from (c0, r0) to (c1, r1) in (column, row), added and clipped:
-// intensity 255·max(0, log(1 − d/2.3) + 1) at vertical distance d from the line, in columns
-// ⌊c0⌋ to ⌈c1⌉ − 1.
-void add_stroke(GreyImage& image, double c0, double r0, double c1, double r1) {
-  if (c1 == c0) return;
-  const double slope = (r1 - r0) / (c1 - c0);
-  const int first = std::max(0, static_cast<int>(std::floor(c0))), end = std::min(kImageSide, static_cast<int>(std::ceil(c1)));
-  for (int column = first; column < end; ++column) {
-    const double line_row = slope * (column - c0) + r0;
-    for (int row = 0; row < kImageSide; ++row) {
-      const double distance = std::abs(row - line_row);
-      if (distance >= 2.3) continue;
-      double& value = image[row * kImageSide + column];
-      value = std::min(255.0, value + 255.0 * std::max(0.0, std::log(1.0 - distance / 2.3) + 1.0));
-    }
-  }
-}
-
 // MNIST-C's zigzag: teeth of length a = 2 and height b = 2 along the line from (2, r0) to
 // (25, r1), r0 uniform in 0–26, r1 − r0 uniform in −5–4; after the last whole tooth it ends
 // on the line's far end, b/(2·rest) off the axis (rest: the length left after the teeth).
@@ -284,26 +286,31 @@ GreyImage zigzag(const GreyImage& image, CounterRandom& random) {
     };
     const auto [c0, row0] = on_image(vertices[i - 1]);
     const auto [c1, row1] = on_image(vertices[i]);
-    add_stroke(out, c0, row0, c1, row1);
+    add_clipped(out, stroke(c0, row0, c1, row1));
   }
   return out;
 }
 
 }  // namespace
 
-// Canny's edge detector on x/255 (MNIST-C: skimage's canny at its defaults): Gaussian σ = 1,
-// Sobel gradients (scipy's, mirrored edges), non-maximum suppression across the gradient
-// direction (quantised to 0°, 45°, 90°, 135°), hysteresis between 0.1 and 0.2 with
+// Canny's edge detector on x/255 as MNIST-C ran it (skimage 0.14's canny at its defaults):
+// Gaussian σ = 1 with zero padding renormalised by the padding's own blur, scipy's Sobel
+// gradients (mirrored edges), non-maximum suppression against the two neighbours across the
+// gradient interpolated between the nearest pixels, hysteresis between 0.1 and 0.2 with
 // 8-connected linking; the border pixels are never edges. Edges become 255, the rest 0.
 GreyImage canny_edges(const GreyImage& image) {
-  GreyImage scaled;
+  GreyImage scaled, ones;
   for (int i = 0; i < kImageSide * kImageSide; ++i) scaled[i] = image[i] / 255.0;
-  const GreyImage smooth = gaussian_filter(scaled, 1.0);
+  ones.fill(1.0);
+  const GreyImage blurred = gaussian_filter(scaled, 1.0, FilterEdges::constant);
+  const GreyImage bleed_over = gaussian_filter(ones, 1.0, FilterEdges::constant);
+  GreyImage smooth;
+  for (int i = 0; i < kImageSide * kImageSide; ++i) smooth[i] = blurred[i] / (bleed_over[i] + 2.220446049250313e-16);
   auto at = [&](int row, int column) {
     auto mirrored = [](int index) { return index < 0 ? -index - 1 : (index >= kImageSide ? 2 * kImageSide - index - 1 : index); };
     return smooth[mirrored(row) * kImageSide + mirrored(column)];
   };
-  GreyImage magnitude{}, down{}, across{};  // down: d/drow, across: d/dcolumn
+  GreyImage magnitude{}, down{}, across{};  // down: d/drow (skimage's isobel), across: d/dcolumn (jsobel)
   for (int r = 0; r < kImageSide; ++r) {
     for (int c = 0; c < kImageSide; ++c) {
       const double d = (at(r + 1, c - 1) + 2 * at(r + 1, c) + at(r + 1, c + 1)) - (at(r - 1, c - 1) + 2 * at(r - 1, c) + at(r - 1, c + 1));
@@ -313,21 +320,43 @@ GreyImage canny_edges(const GreyImage& image) {
       magnitude[r * kImageSide + c] = std::hypot(d, a);
     }
   }
+  auto m = [&](int row, int column) { return magnitude[row * kImageSide + column]; };
+  // The four direction sectors in skimage's order (a later sector overrides an earlier one
+  // on ties): gradient signs, which of |down| and |across| dominates, and the two pairs of
+  // neighbours (row, column offsets) interpolated with weight w on the diagonal one.
+  struct Sector {
+    int down_sign, across_sign;  // the "plus" points; "minus" has both signs flipped
+    bool down_dominates;
+    int straight[2], diagonal[2];  // the plus side's neighbours; the minus side's are mirrored
+  };
+  static constexpr Sector kSectors[4] = {{1, 1, true, {1, 0}, {1, 1}},
+                                         {1, 1, false, {0, 1}, {1, 1}},
+                                         {-1, 1, false, {0, 1}, {-1, 1}},
+                                         {-1, 1, true, {-1, 0}, {-1, 1}}};
+  std::array<bool, kImageSide * kImageSide> local_maximum{};
+  for (const Sector& sector : kSectors) {
+    for (int r = 1; r < kImageSide - 1; ++r) {
+      for (int c = 1; c < kImageSide - 1; ++c) {
+        const int i = r * kImageSide + c;
+        if (magnitude[i] <= 0.0) continue;
+        const double d = down[i], a = across[i];
+        const bool plus = sector.down_sign * d >= 0 && sector.across_sign * a >= 0;
+        const bool minus = sector.down_sign * d <= 0 && sector.across_sign * a <= 0;
+        const bool dominated = sector.down_dominates ? std::abs(d) >= std::abs(a) : std::abs(d) <= std::abs(a);
+        if (!(plus || minus) || !dominated) continue;
+        const double w = sector.down_dominates ? std::abs(a) / std::abs(d) : std::abs(d) / std::abs(a);
+        const double ahead = m(r + sector.diagonal[0], c + sector.diagonal[1]) * w +
+                             m(r + sector.straight[0], c + sector.straight[1]) * (1 - w);
+        const double behind = m(r - sector.diagonal[0], c - sector.diagonal[1]) * w +
+                              m(r - sector.straight[0], c - sector.straight[1]) * (1 - w);
+        local_maximum[i] = ahead <= magnitude[i] && behind <= magnitude[i];
+      }
+    }
+  }
   constexpr double kLow = 0.1, kHigh = 0.2;
   std::array<int, kImageSide * kImageSide> label{};  // 0: no edge, 1: weak, 2: strong
-  for (int r = 1; r < kImageSide - 1; ++r) {
-    for (int c = 1; c < kImageSide - 1; ++c) {
-      const double m = magnitude[r * kImageSide + c];
-      if (m < kLow) continue;
-      // The neighbours along the gradient: its angle in [0°, 180°) to the nearest 45°.
-      double angle = std::atan2(down[r * kImageSide + c], across[r * kImageSide + c]) * 180.0 / M_PI;
-      if (angle < 0) angle += 180.0;
-      const int sector = static_cast<int>(std::floor((angle + 22.5) / 45.0)) % 4;
-      static constexpr int kRowStep[4] = {0, 1, 1, 1}, kColumnStep[4] = {1, 1, 0, -1};
-      const int dr = kRowStep[sector], dc = kColumnStep[sector];
-      if (m < magnitude[(r + dr) * kImageSide + c + dc] || m < magnitude[(r - dr) * kImageSide + c - dc]) continue;
-      label[r * kImageSide + c] = m >= kHigh ? 2 : 1;
-    }
+  for (int i = 0; i < kImageSide * kImageSide; ++i) {
+    if (local_maximum[i] && magnitude[i] >= kLow) label[i] = magnitude[i] >= kHigh ? 2 : 1;
   }
   std::vector<int> pending;
   for (int i = 0; i < kImageSide * kImageSide; ++i) if (label[i] == 2) pending.push_back(i);

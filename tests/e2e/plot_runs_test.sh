@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # A short lqr_pg run, the lcs_smoothing example, a small value_sweep, a small DR-vs-SA comparison, a
-# small zo_lqr_scaling study, a tiny es_compare and a tiny supervised_compare, plotted: learning_curve.csv and non-empty PNGs must appear.
+# small zo_lqr_scaling study, a tiny es_compare (and its Figure 2 table row) and a tiny supervised_compare, plotted:
+# learning_curve.csv and non-empty PNGs must appear.
 #   plot_runs_test.sh BIN_DIR SCRATCH_DIR
 set -euo pipefail
 bin=$1
@@ -26,6 +27,9 @@ test -s "$scratch/scaling/scaling.png"
 /usr/bin/python3 scripts/plot_runs.py "$scratch/es_compare" "$scratch/es_compare/iso_ode_to_ode-seed1"
 test -s "$scratch/es_compare/curves.png" && test -s "$scratch/es_compare/iso_ode_to_ode-seed1/learning_curve.png"
 test "$(grep -c '^iso_ode_to_ode,' "$scratch/es_compare/curves.csv")" -eq 2   # evaluations at steps 1, 2
+/usr/bin/python3 scripts/figure2_table.py "$scratch/es_compare" > "$scratch/figure2_table.md"
+test "$(wc -l < "$scratch/figure2_table.md")" -eq 3   # header, rule, the half_cheetah row
+grep -q '^| half_cheetah | 2 it. × 4 dir., 2 seeds | .* of 6 |$' "$scratch/figure2_table.md"
 "$bin/supervised_compare" --quiet --config data/configs/supervised_table1.json --set seeds=1 data.train_images=500 data.test_images=100 common.epochs=1 --out "$scratch/supervised_compare" >/dev/null
 /usr/bin/python3 scripts/plot_runs.py "$scratch/supervised_compare"
 test -s "$scratch/supervised_compare/table.png"
