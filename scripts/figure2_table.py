@@ -4,7 +4,7 @@
   scripts/figure2_table.py RUN_DIR [RUN_DIR ...]
 
 One row per comparison (its task from config.json): each policy's final evaluation return,
-mean +- sd over seeds, the best in bold, and ISO-ODEtoODE's rank among them by that mean.
+mean +- sd over seeds (the mean alone for one seed), the best in bold, and ISO-ODEtoODE's rank among them by that mean.
 """
 import json
 import sys
@@ -25,9 +25,12 @@ def row(run_dir: Path) -> str:
         if run is None or run["final_return_mean"] is None:
             cells.append("—")
             continue
-        cell = f"{run['final_return_mean']:.1f} ± {run['final_return_sd'] or 0.0:.1f}"
+        cell = f"{run['final_return_mean']:.1f}"
+        if config["seeds"] > 1:
+            cell += f" ± {run['final_return_sd']:.1f}"
         cells.append(f"**{cell}**" if ranking[0] == policy else cell)
-    budget = f"{common['steps']} it. × {common['directions']} dir., {config['seeds']} seeds"
+    seeds = config["seeds"]
+    budget = f"{common['steps']} it. × {common['directions']} dir., {seeds} seed{'s' if seeds > 1 else ''}"
     rank = ranking.index("iso_ode_to_ode") + 1
     return f"| {common['env']} | {budget} | " + " | ".join(cells) + f" | {rank} of {len(ranking)} |"
 

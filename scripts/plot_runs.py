@@ -115,12 +115,14 @@ def plot_es_comparison(run_dir: Path) -> Path:
         sd = [float(row["eval_return_sd"]) for row in mine]
         parameters = summary.get(run, {}).get("parameters")
         label = f"{run} ({parameters} parameters)" if parameters else run
-        line, = axis.plot(steps, mean, label=label)
+        line, = axis.plot(steps, mean, label=label, marker="o" if len(steps) < 3 else None)  # a lone point shows
         axis.fill_between(steps, [m - d for m, d in zip(mean, sd)], [m + d for m, d in zip(mean, sd)],
                           alpha=0.2, color=line.get_color())
     seeds = summary.get("seeds")
+    config_path = run_dir / "config.json"
+    env = json.load(open(config_path)).get("common", {}).get("env") if config_path.exists() else None
     axis.set(xlabel="environment steps", ylabel="evaluation return" + (f" (mean +- sd, {seeds} seeds)" if seeds else ""),
-             title=run_dir.name)
+             title=f"{env} ({run_dir.name})" if env else run_dir.name)
     return save_figure(figure, (axis,), run_dir / "curves.png")
 
 

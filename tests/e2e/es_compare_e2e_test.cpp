@@ -83,6 +83,23 @@ TEST(EsCompare, CurvesAreTheMeanAndSdOfTheRunsEvaluationsInTheCommittedLayout) {
     EXPECT_EQ(fields[5], "2");
   }
 
+  // Every committed Figure 2 comparison (docs/results/figure2_<task>/) has this layout.
+  auto keys = [](const nlohmann::json& object) {
+    std::vector<std::string> names;
+    for (const auto& item : object.items()) names.push_back(item.key());
+    return names;
+  };
+  int committed = 0;
+  for (const auto& entry : std::filesystem::directory_iterator("docs/results")) {
+    if (entry.path().filename().string().rfind("figure2_", 0) != 0) continue;
+    ++committed;
+    EXPECT_EQ(lines_of(read_file((entry.path() / "curves.csv").string())).at(0), curves[0]) << entry.path();
+    const auto committed_summary = read_json((entry.path() / "summary.json").string());
+    EXPECT_EQ(keys(committed_summary), keys(summary)) << entry.path();
+    for (const std::string& name : names) EXPECT_EQ(keys(committed_summary.at(name)), keys(summary[name])) << entry.path();
+  }
+  EXPECT_GE(committed, 3);
+
   // The ranking orders the runs by their final return means.
   const auto ranking = summary.at("ranking").get<std::vector<std::string>>();
   ASSERT_EQ(ranking.size(), names.size());

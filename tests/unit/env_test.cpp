@@ -84,8 +84,9 @@ TEST(EnvRegistry, MakesEnvsByNameRejectsUnknownNamesAndTakesNewOnes) {
     FAIL() << "no error";
   } catch (const InputError& error) {
     EXPECT_NE(std::string(error.what())
-                  .find("\"cartpole_balance\", \"cartpole_soft_walls\", \"half_cheetah\", \"hopper\", "
-                        "\"humanoid_stand\", \"pendulum\", \"random_lcs_control\", \"swimmer\", \"walker2d\""),
+                  .find("\"cartpole_balance\", \"cartpole_soft_walls\", \"gym_humanoid\", \"half_cheetah\", "
+                        "\"hopper\", \"humanoid_run\", \"humanoid_stand\", \"humanoid_walk\", \"pendulum\", "
+                        "\"random_lcs_control\", \"swimmer\", \"swimmer15\", \"swimmer6\", \"walker2d\""),
               std::string::npos)
         << error.what();
   }
