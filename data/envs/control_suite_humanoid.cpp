@@ -28,9 +28,8 @@ int body(const mjModel& model, const char* name) {
 }  // namespace
 
 ControlSuiteHumanoid::ControlSuiteHumanoid(double move_speed, const std::string& model_path)
-    : move_speed_(move_speed),
-      model_(humanoid_model(model_path)),
-      data_(make_mujoco_data(model_)),
+    : MujocoEnv(humanoid_model(model_path)),
+      move_speed_(move_speed),
       torso_(body(*model_, "torso")),
       head_(body(*model_, "head")),
       extremities_{body(*model_, "left_hand"), body(*model_, "left_foot"), body(*model_, "right_hand"),

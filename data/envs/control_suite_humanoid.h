@@ -1,8 +1,7 @@
 #pragma once
 
-#include "data/envs/env.h"
 #include "data/envs/control_suite_tolerance.h"
-#include "data/envs/mujoco_model.h"
+#include "data/envs/mujoco_env.h"
 
 #include <string>
 
@@ -25,7 +24,7 @@ inline const char* kHumanoidModelPath = "/usr/share/mujoco/model/humanoid/humano
 //     1.9, linear), small_control = (4 + mean tol(u, 0, 1, quadratic)) / 5 on the raw action,
 //     dont_move = mean over the horizontal centre-of-mass velocity of tol(v, 0, 2, gaussian),
 //     move = (5·tol(‖horizontal centre-of-mass velocity‖, [speed, ∞), speed, linear) + 1) / 6.
-class ControlSuiteHumanoid : public Env {
+class ControlSuiteHumanoid : public MujocoEnv {
  public:
   static constexpr int kFrameSkip = 5;
   static constexpr double kStandHeight = 1.4;
@@ -35,21 +34,16 @@ class ControlSuiteHumanoid : public Env {
   explicit ControlSuiteHumanoid(double move_speed = 0.0, const std::string& model_path = kHumanoidModelPath);
 
   int64_t observation_size() const override { return 67; }
-  int64_t action_size() const override { return model_->nu; }
   int64_t episode_length() const override { return 1000; }
   void reset(uint64_t seed, double* observation) override;
   StepResult step(const double* action, double* observation) override;
 
-  const mjModel& model() const { return *model_; }
-  const mjData& data() const { return *data_; }
   // The task's reward for the current state and controls (data().ctrl).
   double reward() const;
 
  private:
   void observe(double* observation) const;
   double move_speed_;
-  MujocoModel model_;
-  MujocoData data_;
   int torso_, head_;
   int extremities_[4];
 };

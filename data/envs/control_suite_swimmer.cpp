@@ -71,9 +71,9 @@ int swimmer_links(int links) {
 }  // namespace
 
 ControlSuiteSwimmer::ControlSuiteSwimmer(int links)
-    : links_(swimmer_links(links)),
-      model_(load_mujoco_model_from_text("control_suite_swimmer" + std::to_string(links) + ".xml", model_xml(links))),
-      data_(make_mujoco_data(model_)),
+    : MujocoEnv(load_mujoco_model_from_text("control_suite_swimmer" + std::to_string(links) + ".xml",
+                                            model_xml(swimmer_links(links)))),
+      links_(links),
       head_(mj_name2id(model_.get(), mjOBJ_BODY, "head")),
       nose_(mj_name2id(model_.get(), mjOBJ_GEOM, "nose")) {}
 

@@ -1,7 +1,6 @@
 #pragma once
 
-#include "data/envs/env.h"
-#include "data/envs/mujoco_model.h"
+#include "data/envs/mujoco_env.h"
 
 #include <string>
 
@@ -18,7 +17,7 @@ namespace diffctl {
 //     in the head's frame (x, y), and every body's velocity in its own frame, head first:
 //     linear x, y and angular z (3·links)
 //   reward in [0, 1]: tolerance(‖nose-to-target‖, [0, 0.1], margin 0.5, long tail)
-class ControlSuiteSwimmer : public Env {
+class ControlSuiteSwimmer : public MujocoEnv {
  public:
   static constexpr int kFrameSkip = 15;
   static constexpr double kTargetSize = 0.1;
@@ -26,13 +25,10 @@ class ControlSuiteSwimmer : public Env {
   explicit ControlSuiteSwimmer(int links);
 
   int64_t observation_size() const override { return 4 * links_ + 1; }
-  int64_t action_size() const override { return model_->nu; }
   int64_t episode_length() const override { return 1000; }
   void reset(uint64_t seed, double* observation) override;
   StepResult step(const double* action, double* observation) override;
 
-  const mjModel& model() const { return *model_; }
-  const mjData& data() const { return *data_; }
   // This episode's target, (x, y) in the world, at the nose's height.
   const double* target() const { return target_; }
   // The suite's swimmer model with `links` links, as MJCF.
@@ -41,8 +37,6 @@ class ControlSuiteSwimmer : public Env {
  private:
   void observe(double* observation) const;
   int links_;
-  MujocoModel model_;
-  MujocoData data_;
   int head_, nose_;
   double target_[2] = {0.0, 0.0};
 };

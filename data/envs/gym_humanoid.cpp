@@ -22,7 +22,7 @@ MujocoModel gym_humanoid_model() {
 }
 }  // namespace
 
-GymHumanoid::GymHumanoid() : model_(gym_humanoid_model()), data_(make_mujoco_data(model_)) {}
+GymHumanoid::GymHumanoid() : MujocoEnv(gym_humanoid_model()) {}
 
 void GymHumanoid::reset(uint64_t seed, double* observation) {
   mj_resetData(model_.get(), data_.get());

@@ -1,7 +1,6 @@
 #pragma once
 
-#include "data/envs/env.h"
-#include "data/envs/mujoco_model.h"
+#include "data/envs/mujoco_env.h"
 
 namespace diffctl {
 
@@ -15,26 +14,21 @@ namespace diffctl {
 //   reward: 1.25 · Δ(mass-weighted x of the bodies' centres) / dt − 0.1 ‖ctrl‖²
 //     − min(0.5e-6 ‖cfrc_ext‖², 10) + 5
 //   done when the root's height qpos[2] leaves (1, 2) (or the state is not finite)
-class GymHumanoid : public Env {
+class GymHumanoid : public MujocoEnv {
  public:
   static constexpr int kFrameSkip = 5;
 
   GymHumanoid();
 
   int64_t observation_size() const override { return 376; }
-  int64_t action_size() const override { return model_->nu; }
   int64_t episode_length() const override { return 1000; }
   void reset(uint64_t seed, double* observation) override;
   StepResult step(const double* action, double* observation) override;
 
-  const mjModel& model() const { return *model_; }
-  const mjData& data() const { return *data_; }
 
  private:
   double mass_centre_x() const;
   void observe(double* observation) const;
-  MujocoModel model_;
-  MujocoData data_;
 };
 
 }  // namespace diffctl

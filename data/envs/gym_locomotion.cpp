@@ -65,7 +65,7 @@ MujocoModel locomotion_model(const std::string& file) {
 }  // namespace
 
 GymLocomotion::GymLocomotion(LocomotionTask task)
-    : task_(std::move(task)), model_(locomotion_model(task_.model_file)), data_(make_mujoco_data(model_)) {
+    : MujocoEnv(locomotion_model(task.model_file)), task_(std::move(task)) {
   if (task_.excluded_positions < 0 || task_.excluded_positions > model_->nq) {
     throw InputError(task_.model_file + ": excluded_positions must lie in [0, nq = " + std::to_string(model_->nq) + "]");
   }

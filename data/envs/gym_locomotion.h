@@ -1,7 +1,6 @@
 #pragma once
 
-#include "data/envs/env.h"
-#include "data/envs/mujoco_model.h"
+#include "data/envs/mujoco_env.h"
 
 #include <string>
 
@@ -40,26 +39,21 @@ LocomotionTask swimmer_task();
 //   observation: qpos[excluded_positions:] and qvel (clipped when the task says so)
 //   reward: (x_root after − x_root before) / (frame_skip · timestep) + alive_bonus − c ‖a‖²
 // One step sets the action as the motors' controls (MuJoCo clips them to their range).
-class GymLocomotion : public Env {
+class GymLocomotion : public MujocoEnv {
  public:
   explicit GymLocomotion(LocomotionTask task);
 
   int64_t observation_size() const override { return model_->nq - task_.excluded_positions + model_->nv; }
-  int64_t action_size() const override { return model_->nu; }
   int64_t episode_length() const override { return task_.episode_length; }
   void reset(uint64_t seed, double* observation) override;
   StepResult step(const double* action, double* observation) override;
 
   const LocomotionTask& task() const { return task_; }
-  const mjModel& model() const { return *model_; }
-  const mjData& data() const { return *data_; }
 
  private:
   bool healthy() const;
   void observe(double* observation) const;
   LocomotionTask task_;
-  MujocoModel model_;
-  MujocoData data_;
 };
 
 }  // namespace diffctl

@@ -89,6 +89,7 @@
 #include "data/envs/control_suite_swimmer.h"
 #include "data/envs/control_suite_tolerance.h"
 #include "data/envs/gym_humanoid.h"
+#include "data/envs/mujoco_env.h"
 #include "data/envs/mujoco_model.h"
 #include "data/envs/pendulum.h"
 #include "data/envs/random_lcs_control.h"
