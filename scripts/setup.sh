@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs diffctl's Debian packages (only those missing) and builds it into build/.
 #   scripts/setup.sh                      library, trainers, tests
-#   scripts/setup.sh --tests              also what the optional tests use (python3-torch)
+#   scripts/setup.sh --tests              also what the tests use (python3-torch, python3-skimage)
 #   scripts/setup.sh --build-dir DIR -- CMAKE_ARGS...
 #                                         another build directory and CMake options
 #                                         (scripts/sanitize.sh: -DDIFFCTL_SANITIZE=ON)
@@ -19,26 +19,31 @@ packages=(build-essential cmake git libtorch-dev libeigen3-dev nlohmann-json3-de
           libcli11-dev libmujoco-dev libmujoco-samples libqhull-dev libgl-dev libopengl-dev
           python3-matplotlib libopenblas0-pthread libopenmpi-dev openmpi-bin zlib1g-dev
           dataset-fashion-mnist)
+# Installed without their recommends (python3-skimage's are dask, pandas, GDAL, …).
+lean_packages=()
 build_dir=build
 while (($#)); do
   case "$1" in
-    --tests) packages+=(python3-torch); shift ;;
+    --tests) packages+=(python3-torch); lean_packages+=(python3-skimage); shift ;;
     --build-dir) build_dir="$2"; shift 2 ;;
     --) shift; break ;;
     *) echo "setup: unknown argument $1 (expected --tests, --build-dir DIR or -- CMAKE_ARGS...)" >&2; exit 2 ;;
   esac
 done
 
-missing=()
-for package in "${packages[@]}"; do
-  dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
-done
-if ((${#missing[@]})); then
-  echo "setup: installing ${missing[*]}" >&2
+installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"; }
+missing=() missing_lean=()
+for package in "${packages[@]}"; do installed "$package" || missing+=("$package"); done
+for package in "${lean_packages[@]}"; do installed "$package" || missing_lean+=("$package"); done
+if ((${#missing[@]} + ${#missing_lean[@]})); then
+  echo "setup: installing ${missing[*]} ${missing_lean[*]}" >&2
   sudo=""
   if [[ $(id -u) != 0 ]]; then sudo="sudo"; fi
   $sudo apt-get update -q
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q "${missing[@]}"
+  if ((${#missing[@]})); then DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q "${missing[@]}"; fi
+  if ((${#missing_lean[@]})); then
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends "${missing_lean[@]}"
+  fi
 fi
 
 cmake -S . -B "$build_dir" -DCMAKE_BUILD_TYPE=Release "$@"
