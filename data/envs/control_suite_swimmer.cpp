@@ -114,10 +114,10 @@ void ControlSuiteSwimmer::observe(double* observation) const {
   const double offset[2] = {target_[0] - nose[0], target_[1] - nose[1]};  // the target is at the nose's height
   for (int b = 0; b < 2; ++b) *out++ = offset[0] * R[b] + offset[1] * R[3 + b];  // (Rᵀ·offset)[b]
   for (int body = 0; body < links_; ++body) {
-    const double* velocimeter = data_->sensordata + 6 * body;
-    *out++ = velocimeter[0];
-    *out++ = velocimeter[1];
-    *out++ = velocimeter[5];  // the gyro's z
+    const double* sensors = data_->sensordata + 6 * body;  // velocimeter, then gyro
+    *out++ = sensors[0];
+    *out++ = sensors[1];
+    *out++ = sensors[5];
   }
 }
 
