@@ -118,7 +118,8 @@ TEST(EsCompare, AnInterruptedComparisonResumesWithoutRetrainingFinishedRuns) {
     nlohmann::json runs = {{"base_ode", shipped["runs"]["base_ode"]}, {"iso_ode_to_ode", shipped["runs"]["iso_ode_to_ode"]}};
     shipped["runs"] = runs;
     shipped["seeds"] = 1;
-    shipped["common"].update({{"steps", 6}, {"eval_every", 2}, {"checkpoint_every", 1}, {"horizon", 200},
+    // Full 1000-step episodes: the nine iterations after the first checkpoint outlast the kill.
+    shipped["common"].update({{"steps", 10}, {"eval_every", 5}, {"checkpoint_every", 1}, {"horizon", 0},
                               {"directions", 4}, {"top_directions", 2}, {"eval_episodes", 1}, {"threads", 1}});
     std::ofstream(config) << shipped.dump(2);
   }
