@@ -97,6 +97,10 @@ TEST(EsCompare, CurvesAreTheMeanAndSdOfTheRunsEvaluationsInTheCommittedLayout) {
     const auto committed_summary = read_json((entry.path() / "summary.json").string());
     EXPECT_EQ(keys(committed_summary), keys(summary)) << entry.path();
     for (const std::string& name : names) EXPECT_EQ(keys(committed_summary.at(name)), keys(summary[name])) << entry.path();
+    // ... and was made by the shipped config of its task.
+    const std::string task = entry.path().filename().string().substr(std::string("figure2_").size());
+    EXPECT_EQ(read_json((entry.path() / "config.json").string()), read_json("data/configs/es_compare_" + task + ".json"))
+        << entry.path();
   }
   EXPECT_GE(committed, 3);
 
